@@ -1,0 +1,3 @@
+"""retold: find where a news story is told again."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,149 @@
+"""One parameters object per algorithm; the CLI and the API both fill these.
+
+Values are validated once, here, with messages that name the parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadConfig:
+    """How records are read. Field names apply to JSONL, CSV and Parquet records."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    title_field: str = "title"
+    date_field: str = "date"
+    url_field: str = "url"
+    outlet_field: str = "outlet"
+    encoding: str = "utf-8"
+    # A record larger than this is skipped with a message rather than loaded:
+    # news articles are a few kB; a 100 MB "article" is a crawl accident.
+    max_chars: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        _require(self.max_chars > 0, f"max_chars must be positive, got {self.max_chars}")
+        for name in ("text_field", "id_field"):
+            _require(bool(getattr(self, name)), f"{name} must be a non-empty field name")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanConfig:
+    """Boilerplate detection. A line recurring in at least ``recurring_min_docs``
+    documents, which share little else with each other, is corpus boilerplate."""
+
+    recurring_min_docs: int = 3
+    # Lines shorter than this (after normalisation) are too generic to count as recurring evidence.
+    recurring_min_chars: int = 12
+    # If most of the lines of the documents holding a recurring line are shared among
+    # them too, they are copies of one article, not pages of one outlet.
+    recurring_max_shared: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(self.recurring_min_docs >= 2, f"recurring_min_docs must be >= 2, got {self.recurring_min_docs}")
+        _require(0 < self.recurring_max_shared <= 1, "recurring_max_shared must be in (0, 1]")
+
+
+def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.5) -> tuple[int, int]:
+    """LSH ``(bands, rows)`` with ``bands * rows <= num_perm`` minimising the weighted
+    false-positive and false-negative areas under the S-curve ``1 - (1 - s**r)**b``.
+
+    The same criterion as datasketch's ``MinHashLSH``; integrals by the midpoint rule.
+    """
+    grid = 400
+
+    def area(lo: float, hi: float, f) -> float:
+        step = (hi - lo) / grid
+        return sum(f(lo + (i + 0.5) * step) for i in range(grid)) * step
+
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            fp = area(0.0, threshold, lambda s, b=bands, r=rows: 1 - (1 - s**r) ** b)
+            fn = area(threshold, 1.0, lambda s, b=bands, r=rows: (1 - s**r) ** b)
+            err = fp_weight * fp + (1 - fp_weight) * fn
+            if best is None or err < best[0] - 1e-15:
+                best = (err, bands, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """MinHash + LSH near-duplicate detection, shared by every stage that needs it."""
+
+    threshold: float = 0.8
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    # Containment (share of the smaller text's shingles inside the larger) above which
+    # a pair is a candidate reprint even when Jaccard is low.
+    containment: float = 0.8
+    # Weight of false positives against false negatives when choosing bands and rows;
+    # below 0.5 favours recall, which verification by exact Jaccard makes cheap.
+    fp_weight: float = 0.3
+    bands: int = field(default=0)
+    rows: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        _require(0.0 < self.threshold <= 1.0, f"threshold must be in (0, 1], got {self.threshold}")
+        _require(0.0 < self.containment <= 1.0, f"containment must be in (0, 1], got {self.containment}")
+        _require(8 <= self.num_perm <= 1024, f"num_perm must be between 8 and 1024, got {self.num_perm}")
+        _require(1 <= self.ngram <= 20, f"ngram must be between 1 and 20, got {self.ngram}")
+        if self.bands == 0 or self.rows == 0:
+            bands, rows = _cached_bands(min(self.threshold, self.containment), self.num_perm, self.fp_weight)
+            object.__setattr__(self, "bands", bands)
+            object.__setattr__(self, "rows", rows)
+        _require(
+            self.bands * self.rows <= self.num_perm,
+            f"bands * rows must be <= num_perm ({self.bands} * {self.rows} > {self.num_perm})",
+        )
+
+
+_BANDS_CACHE: dict[tuple[float, int, float], tuple[int, int]] = {}
+
+
+def _cached_bands(threshold: float, num_perm: int, fp_weight: float) -> tuple[int, int]:
+    # A pure function of its arguments, memoised because the search costs ~0.3 s.
+    key = (round(threshold, 6), num_perm, round(fp_weight, 6))
+    if key not in _BANDS_CACHE:
+        _BANDS_CACHE[key] = optimal_bands(*key)
+    return _BANDS_CACHE[key]
+
+
+def collision_probability(similarity: float, bands: int, rows: int) -> float:
+    """Probability that two documents of this Jaccard share at least one LSH band."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs; the CLI and the API both build one of these."""
+
+    read: ReadConfig = field(default_factory=ReadConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    # Documents per store transaction: a killed run loses at most this much work.
+    batch_size: int = 500
+    workers: int = 0  # 0: one per core
+
+    def __post_init__(self) -> None:
+        _require(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
+        _require(self.workers >= 0, f"workers must be >= 0, got {self.workers}")
+
+
+__all__ = [
+    "CleanConfig",
+    "DedupConfig",
+    "ReadConfig",
+    "Settings",
+    "collision_probability",
+    "optimal_bands",
+]
