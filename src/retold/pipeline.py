@@ -1,0 +1,345 @@
+"""The local engine: runs the stages in order over an embedded store.
+
+ingest:   read → clean (rules) → fingerprint → store, in batches on all cores
+finalize: corpus boilerplate → candidates → verify → align → relate → store
+
+Ingest commits one batch per transaction, and finalize is a pure function of
+the stored documents, so a killed run, run again, ends exactly where an
+uninterrupted one would. Pairs verified before are reused while both bodies
+are unchanged, so adding documents costs in proportion to what they touch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import xxhash
+
+from . import clean as cleaning
+from .align import align_lexical
+from .candidates import anchor_pairs, components, exact_pairs, lsh_pairs, normalize_pairs
+from .config import Settings
+from .fingerprint import fingerprint, jaccard_and_containment, shingles
+from .model import Boilerplate, CleanDocument, Cluster, Document, Pair, PairScores, RunSummary, Skipped, Span
+from .read import iter_documents
+from .relate import relate
+from .store import PreparedDocument, Store, StoreError
+
+Mode = Literal["analyze", "dedup"]
+ProgressCallback = Callable[[str, int, int | None], None]
+
+
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def whole_text(doc: Document) -> CleanDocument:
+    """Dedup looks at the text as given: one body span, no boilerplate."""
+    start = len(doc.text) - len(doc.text.lstrip())
+    end = len(doc.text.rstrip())
+    body = (Span(start, end),) if end > start else ()
+    return CleanDocument(doc_id=doc.id, body=body, boilerplate=(), title=doc.title, date=doc.date, outlet=doc.outlet)
+
+
+def raw_hash(text: str) -> str:
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[PreparedDocument]:
+    """Clean and fingerprint a batch of documents (runs in worker processes)."""
+    empty_lines = np.zeros(0, dtype=np.uint64)
+    cleaned: list[CleanDocument] = []
+    lines: list[np.ndarray] = []
+    for doc in docs:
+        if mode == "analyze":
+            c = cleaning.clean_document(doc, settings.clean)
+            cleaned.append(c)
+            lines.append(cleaning.line_fingerprints(doc, c, settings.clean))
+        else:
+            cleaned.append(whole_text(doc))
+            lines.append(empty_lines)
+    prints = fingerprint([c.body_text(d.text) for d, c in zip(docs, cleaned, strict=True)], settings.dedup)
+    return [
+        PreparedDocument(
+            document=doc,
+            raw_hash=raw_hash(doc.text),
+            cleaned=c,
+            lines=line_hashes,
+            body_hash=prints.content_hashes[i],
+            signature=prints.signatures[i],
+            anchors=prints.anchors[i],
+        )
+        for i, (doc, c, line_hashes) in enumerate(zip(docs, cleaned, lines, strict=True))
+    ]
+
+
+def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _worker_count(settings: Settings) -> int:
+    return settings.workers or os.cpu_count() or 1
+
+
+def _prepared_in_order(
+    batches: Iterator[list[Document]], settings: Settings, mode: Mode
+) -> Iterator[list[PreparedDocument]]:
+    """Prepare batches on all cores, in input order, with a bounded number in flight
+    so memory does not grow with the corpus."""
+    workers = _worker_count(settings)
+    if workers <= 1:
+        for batch in batches:
+            yield prepare(batch, settings, mode)
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(prepare, (batch, settings, mode)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def ingest(
+    inputs: Sequence[str | os.PathLike[str]],
+    store: Store,
+    settings: Settings,
+    mode: Mode,
+    summary: RunSummary,
+    on_skip: Callable[[Skipped], None],
+    progress: ProgressCallback = _no_progress,
+) -> None:
+    """Read the inputs and store the documents not stored yet."""
+
+    def skip(item: Skipped) -> None:
+        summary.skipped.append(item)
+        on_skip(item)
+
+    def fresh(batch: list[Document]) -> Iterator[list[Document]]:
+        known = store.known([d.id for d in batch])
+        keep: list[Document] = []
+        for doc in batch:
+            stored = known.get(doc.id)
+            if stored is None:
+                keep.append(doc)
+            elif stored == raw_hash(doc.text):
+                summary.unchanged += 1
+            else:
+                skip(Skipped(doc.path, doc.location, f"id {doc.id!r} is already in the store with another text"))
+        if keep:
+            yield keep
+
+    def counted(docs: Iterator[Document]) -> Iterator[Document]:
+        for doc in docs:
+            summary.read += 1
+            yield doc
+
+    documents = counted(iter_documents(inputs, settings.read, skip))
+    batches = (kept for batch in _batches(documents, settings.batch_size) for kept in fresh(batch))
+    for prepared in _prepared_in_order(batches, settings, mode):
+        summary.new += store.add(prepared)
+        progress("read", summary.read, None)
+
+
+def _recurring_key(hashes: np.ndarray) -> str:
+    return xxhash.xxh3_64_hexdigest(np.sort(hashes).tobytes()) if len(hashes) else ""
+
+
+def apply_corpus_boilerplate(store: Store, settings: Settings) -> int:
+    """Mark lines that recur across the corpus as boilerplate and refresh the
+    fingerprints of the documents whose body changed. Returns how many changed."""
+    seqs, lines = store.line_hashes()
+    if not len(seqs):
+        return 0
+    recurring = cleaning.find_recurring_lines(zip((str(s) for s in seqs), lines, strict=True), settings.clean)
+    stored_keys = store.recurring_keys()
+    changed: dict[int, str] = {}
+    for seq, doc_lines in zip(seqs.tolist(), lines, strict=True):
+        key = _recurring_key(doc_lines[np.isin(doc_lines, recurring)]) if len(recurring) else ""
+        if key != stored_keys.get(seq, ""):
+            changed[seq] = key
+    if not changed:
+        return 0
+    ordered = sorted(changed)
+    docs = list(store.documents(ordered))
+    rules = dict(store.rule_cleaned(ordered))
+    finals: list[CleanDocument] = []
+    for seq, doc in zip(ordered, docs, strict=True):
+        base = rules[seq]
+        finals.append(cleaning.apply_recurring(doc, base, recurring, settings.clean) if changed[seq] else base)
+    prints = fingerprint([c.body_text(d.text) for d, c in zip(docs, finals, strict=True)], settings.dedup)
+    store.update_final(
+        [
+            (
+                seq,
+                finals[i] if changed[seq] else None,
+                changed[seq],
+                prints.content_hashes[i],
+                prints.signatures[i],
+                prints.anchors[i],
+            )
+            for i, seq in enumerate(ordered)
+        ]
+    )
+    return len(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Finalized:
+    pairs: list[Pair]
+    clusters: list[Cluster]
+
+
+def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCallback = _no_progress) -> Finalized:
+    """Compute every result from the stored documents."""
+    if mode == "analyze":
+        progress("boilerplate", 0, None)
+        apply_corpus_boilerplate(store, settings)
+    config = settings.dedup
+    seqs, ids, body_hashes, signatures, anchor_lists = store.fingerprints(config.num_perm)
+    progress("candidates", 0, None)
+    routes = [exact_pairs(body_hashes), lsh_pairs(signatures, config)]
+    if mode == "analyze":
+        routes.append(anchor_pairs(anchor_lists)[0])
+    candidates = normalize_pairs(np.concatenate(routes))
+
+    cache = store.cached_pairs()
+    rows: list[tuple[str, str, str, str, Pair | None]] = []
+    todo: list[tuple[int, int]] = []
+    for i, j in candidates.tolist():
+        a, b = sorted((i, j), key=lambda k: ids[k])
+        hit = cache.get((ids[a], ids[b]))
+        if hit and hit[0] == body_hashes[a] and hit[1] == body_hashes[b]:
+            rows.append((ids[a], ids[b], hit[0], hit[1], hit[2]))
+        else:
+            todo.append((a, b))
+    rows.extend(_verify(store, settings, mode, seqs, ids, body_hashes, todo, progress))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    pairs = [r[4] for r in rows if r[4] is not None]
+    clusters = _clusters(store, settings, seqs, ids, pairs) if mode == "dedup" else []
+    store.replace_pairs(rows, {"clusters": [[c.id, c.cluster, c.representative, c.similarity] for c in clusters]})
+    return Finalized(pairs=pairs, clusters=clusters)
+
+
+def _verify(
+    store: Store,
+    settings: Settings,
+    mode: Mode,
+    seqs: np.ndarray,
+    ids: list[str],
+    body_hashes: list[str],
+    todo: list[tuple[int, int]],
+    progress: ProgressCallback,
+) -> list[tuple[str, str, str, str, Pair | None]]:
+    """Exact Jaccard and containment for each candidate pair; in analyze mode also
+    alignment and a label."""
+    if not todo:
+        return []
+    involved = sorted({k for pair in todo for k in pair})
+    seq_of = {k: int(seqs[k]) for k in involved}
+    docs = dict(zip(involved, store.documents([seq_of[k] for k in involved]), strict=True))
+    cleaned = {seq: c for seq, c, _ in store.cleaned([seq_of[k] for k in involved])}
+    clean_of = {k: cleaned[seq_of[k]] for k in involved}
+    batch = shingles([clean_of[k].body_text(docs[k].text) for k in involved], settings.dedup.ngram, settings.dedup.seed)
+    shingles_of = {k: batch.of(i) for i, k in enumerate(involved)}
+    out: list[tuple[str, str, str, str, Pair | None]] = []
+    config = settings.dedup
+    for done, (a, b) in enumerate(todo):
+        jaccard, contained_a, contained_b = jaccard_and_containment(shingles_of[a], shingles_of[b])
+        scores = PairScores(jaccard, contained_a, contained_b)
+        same = body_hashes[a] == body_hashes[b]
+        pair: Pair | None = None
+        if mode == "dedup":
+            if same or jaccard >= config.threshold:
+                pair = Pair(ids[a], ids[b], "duplicate", scores, reasons=(f"Jaccard {jaccard:.3f}",))
+        else:
+            da, db = docs[a], docs[b]
+            passages = align_lexical(da.text, clean_of[a].body, db.text, clean_of[b].body)
+            pair = relate(da, clean_of[a], db, clean_of[b], scores, passages, same)
+        out.append((ids[a], ids[b], body_hashes[a], body_hashes[b], pair))
+        if done % 256 == 0:
+            progress("verify", done, len(todo))
+    return out
+
+
+def _clusters(store: Store, settings: Settings, seqs: np.ndarray, ids: list[str], pairs: list[Pair]) -> list[Cluster]:
+    """Connected components of the duplicate pairs; the first document read represents
+    each, and every member's similarity is its exact Jaccard with the representative."""
+    n = len(ids)
+    index = {doc_id: k for k, doc_id in enumerate(ids)}
+    edges = np.asarray([[index[p.a], index[p.b]] for p in pairs], dtype=np.int64).reshape(-1, 2)
+    labels = components(n, edges)
+    representative: dict[int, int] = {}
+    for k in range(n):
+        representative.setdefault(int(labels[k]), k)
+    known = {(p.a, p.b): p.scores.jaccard for p in pairs}
+    rep_of = [representative[int(labels[k])] for k in range(n)]
+    similarity: dict[int, float] = {}
+    missing: list[int] = []
+    for k in range(n):
+        if rep_of[k] == k:
+            similarity[k] = 1.0
+        else:
+            key = (min(ids[k], ids[rep_of[k]]), max(ids[k], ids[rep_of[k]]))
+            if key in known:
+                similarity[k] = known[key]
+            else:
+                missing.append(k)
+    if missing:
+        # Members linked through others: measure them against the representative directly.
+        involved = sorted({*missing, *(rep_of[k] for k in missing)})
+        docs = list(store.documents([int(seqs[k]) for k in involved]))
+        batch = shingles([whole_text(d).body_text(d.text) for d in docs], settings.dedup.ngram, settings.dedup.seed)
+        position = {k: i for i, k in enumerate(involved)}
+        for k in missing:
+            similarity[k] = jaccard_and_containment(batch.of(position[k]), batch.of(position[rep_of[k]]))[0]
+    return [Cluster(ids[k], ids[rep_of[k]], ids[rep_of[k]], similarity[k]) for k in range(n)]
+
+
+def run(
+    inputs: Sequence[str | os.PathLike[str]],
+    store: Store,
+    settings: Settings,
+    mode: Mode,
+    on_skip: Callable[[Skipped], None],
+    progress: ProgressCallback = _no_progress,
+) -> tuple[RunSummary, Finalized]:
+    """Ingest then finalize; the shared core of ``analyze`` and ``dedup``."""
+    started = time.perf_counter()
+    store.bind_settings(
+        {
+            "mode": mode,
+            "ngram": settings.dedup.ngram,
+            "num_perm": settings.dedup.num_perm,
+            "seed": settings.dedup.seed,
+        }
+    )
+    summary = RunSummary()
+    ingest(inputs, store, settings, mode, summary, on_skip, progress)
+    result = finalize(store, settings, mode, progress)
+    summary.documents = store.count()
+    summary.pairs = len(result.pairs)
+    summary.clusters = len({c.cluster for c in result.clusters})
+    for pair in result.pairs:
+        summary.labels[pair.label] = summary.labels.get(pair.label, 0) + 1
+    summary.seconds = time.perf_counter() - started
+    return summary, result
+
+
+__all__ = ["Boilerplate", "Finalized", "StoreError", "finalize", "ingest", "prepare", "run", "whole_text"]

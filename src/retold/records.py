@@ -1,0 +1,152 @@
+"""Plain-dict forms of the data model: the one place that decides field names in
+JSONL, Parquet and the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import (
+    Boilerplate,
+    CleanDocument,
+    Cluster,
+    Document,
+    Pair,
+    PairScores,
+    Passage,
+    Quote,
+    Span,
+    Story,
+)
+
+
+def span_to_list(span: Span) -> list[int]:
+    return [span.start, span.end]
+
+
+def cleaned_to_dict(cleaned: CleanDocument) -> dict[str, Any]:
+    return {
+        "doc_id": cleaned.doc_id,
+        "title": cleaned.title,
+        "date": cleaned.date,
+        "outlet": cleaned.outlet,
+        "byline": cleaned.byline,
+        "body": [span_to_list(s) for s in cleaned.body],
+        "boilerplate": [[b.span.start, b.span.end, b.reason] for b in cleaned.boilerplate],
+    }
+
+
+def cleaned_from_dict(data: dict[str, Any]) -> CleanDocument:
+    return CleanDocument(
+        doc_id=data["doc_id"],
+        body=tuple(Span(s, e) for s, e in data["body"]),
+        boilerplate=tuple(Boilerplate(Span(s, e), reason) for s, e, reason in data["boilerplate"]),
+        title=data.get("title"),
+        date=data.get("date"),
+        outlet=data.get("outlet"),
+        byline=data.get("byline"),
+    )
+
+
+def document_record(doc: Document, cleaned: CleanDocument) -> dict[str, Any]:
+    """A row of documents.jsonl."""
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "location": doc.location or None,
+        "title": cleaned.title,
+        "date": cleaned.date,
+        "outlet": cleaned.outlet,
+        "byline": cleaned.byline,
+        "url": doc.url,
+        "chars": len(doc.text),
+        "body": [span_to_list(s) for s in cleaned.body],
+        "boilerplate": [span_to_list(b.span) for b in cleaned.boilerplate],
+        "boilerplate_reasons": [b.reason for b in cleaned.boilerplate],
+    }
+
+
+def passage_to_dict(passage: Passage) -> dict[str, Any]:
+    return {
+        "a_span": span_to_list(passage.a_span),
+        "b_span": span_to_list(passage.b_span),
+        "kind": passage.kind,
+        "score": round(passage.score, 4),
+    }
+
+
+def pair_to_dict(pair: Pair) -> dict[str, Any]:
+    """A row of pairs.jsonl."""
+    scores = pair.scores
+    return {
+        "a": pair.a,
+        "b": pair.b,
+        "label": pair.label,
+        "source": pair.source,
+        "confidence": round(pair.confidence, 4),
+        "reasons": list(pair.reasons),
+        "scores": {
+            "jaccard": round(scores.jaccard, 4),
+            "containment_a": round(scores.containment_a, 4),
+            "containment_b": round(scores.containment_b, 4),
+            "aligned_a": round(scores.aligned_a, 4),
+            "aligned_b": round(scores.aligned_b, 4),
+        },
+        "passages": [passage_to_dict(p) for p in pair.passages],
+    }
+
+
+def pair_from_dict(data: dict[str, Any]) -> Pair:
+    return Pair(
+        a=data["a"],
+        b=data["b"],
+        label=data["label"],
+        scores=PairScores(**data["scores"]),
+        passages=tuple(
+            Passage(Span(*p["a_span"]), Span(*p["b_span"]), p["kind"], p["score"]) for p in data["passages"]
+        ),
+        source=data.get("source"),
+        confidence=data.get("confidence", 0.0),
+        reasons=tuple(data.get("reasons", ())),
+    )
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "documents": list(story.documents),
+        "events": [list(e) for e in story.events],
+        "first": story.first,
+        "dates": list(story.dates),
+        "timeline": [
+            {"doc": t.doc, "date": t.date, "outlet": t.outlet, "event": t.event, "role": t.role} for t in story.timeline
+        ],
+    }
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
+        "occurrences": [
+            {
+                "doc": o.doc,
+                "span": span_to_list(o.span),
+                "text": o.text,
+                "speaker": o.speaker,
+                "altered": o.altered,
+                "diff": [list(d) for d in o.diff],
+            }
+            for o in quote.occurrences
+        ],
+    }
+
+
+def cluster_to_dict(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "id": cluster.id,
+        "cluster": cluster.cluster,
+        "representative": cluster.representative,
+        "similarity": round(cluster.similarity, 4),
+    }
