@@ -271,10 +271,7 @@ def test_crlf_and_paragraph_extension() -> None:
     assert_well_formed(text, cleaned)
     assert cleaned.body_text(text) == "Body sentence one is here.\r\nStill the same paragraph."
     assert cleaned.boilerplate[-1].reason == "author line"
-    assert (
-        text[cleaned.boilerplate[-1].span.start : cleaned.boilerplate[-1].span.end]
-        == "Articles by: **Jane\r\nDoe**"
-    )
+    assert text[cleaned.boilerplate[-1].span.start : cleaned.boilerplate[-1].span.end] == "Articles by: **Jane\r\nDoe**"
 
 
 # --- the rule table -----------------------------------------------------------------------
@@ -369,9 +366,7 @@ def _vocabulary(size: int = 400) -> list[str]:
     rng = random.Random(0)
     found: set[str] = set()
     while len(found) < size:
-        found.add(
-            "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
-        )
+        found.add("".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))))
     return sorted(found)
 
 
@@ -445,9 +440,7 @@ def test_recurrence_thresholds() -> None:
     _, _, recurring = run_corpus([synthetic_article(i, footer=short) for i in range(10)])
     assert recurring.size == 0
     # A stricter config needs more holders.
-    _, _, recurring = run_corpus(
-        [synthetic_article(i) for i in range(10)], CleanConfig(recurring_min_docs=11)
-    )
+    _, _, recurring = run_corpus([synthetic_article(i) for i in range(10)], CleanConfig(recurring_min_docs=11))
     assert recurring.size == 0
 
 

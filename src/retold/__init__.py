@@ -1,3 +1,55 @@
-"""retold: find where a news story is told again."""
+"""retold: find where a news story is told again.
+
+>>> import retold
+>>> result = retold.analyze(["examples/seeds"], out="out")   # doctest: +SKIP
+>>> clusters = retold.dedup(["corpus.jsonl"], out="clusters.parquet")   # doctest: +SKIP
+"""
+
+from .api import AnalysisResult, DedupResult, analyze, dedup
+from .config import CleanConfig, DedupConfig, ReadConfig, Settings
+from .model import (
+    Boilerplate,
+    CleanDocument,
+    Cluster,
+    Document,
+    Pair,
+    PairScores,
+    Passage,
+    Quote,
+    QuoteOccurrence,
+    RunSummary,
+    Skipped,
+    Span,
+    Story,
+    TimelineEntry,
+)
+from .store import Store, StoreError
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "AnalysisResult",
+    "Boilerplate",
+    "CleanConfig",
+    "CleanDocument",
+    "Cluster",
+    "DedupConfig",
+    "DedupResult",
+    "Document",
+    "Pair",
+    "PairScores",
+    "Passage",
+    "Quote",
+    "QuoteOccurrence",
+    "ReadConfig",
+    "RunSummary",
+    "Settings",
+    "Skipped",
+    "Span",
+    "Store",
+    "StoreError",
+    "Story",
+    "TimelineEntry",
+    "analyze",
+    "dedup",
+]

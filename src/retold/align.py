@@ -1,35 +1,43 @@
-"""Lexical passage alignment of one pair of documents: seed, chain, extend, resolve.
+"""Lexical passage alignment of one pair of documents: seed, extend, chain, resolve.
 
 The method follows passim and the strongest PAN text-alignment systems:
 
 1. **Seeds.** Word n-grams (``seed_ngram`` normalised words) shared by both
-   documents, found by hashing every n-gram to 64 bits and joining the two sorted
-   hash arrays (NumPy, no Python loop over words). An n-gram occurring more than
-   ``max_seed_df`` times in either document is skipped: it is a formula ("according
-   to the"), not evidence, and it would multiply into ``df_a * df_b`` seeds.
-2. **Runs.** Seeds on one diagonal (same offset ``j - i``) whose words touch are an
-   exact match; each run is then extended word by word along its diagonal, which
-   recovers words covered only by skipped frequent n-grams.
-3. **Chains.** Runs are merged, in order, into chains that are monotone in both
-   documents when the next run starts within ``max_gap`` words of the chain's end in
-   *both* documents. The words between runs are the edits (substitutions,
-   insertions, deletions); a chain with any is an ``edited`` passage.
+   documents, found by hashing every n-gram to 64 bits and grouping the hashes of
+   both documents with one sort (NumPy, no Python loop over words). An n-gram
+   occurring more than ``max_seed_df`` times in either document is skipped: it is a
+   formula ("at the same time"), not evidence, and would multiply into
+   ``df_a * df_b`` seeds.
+2. **Runs.** Seeds on one diagonal (same offset ``j - i``) whose words touch form an
+   exact match. Runs are extended by up to ``seed_ngram - 1`` words along their
+   diagonal, and two runs of one diagonal are joined when the words between them are
+   equal too (a stretch of skipped frequent n-grams), so an exact copy stays whole.
+3. **Chains.** Runs are merged, in order, into chains monotone in both documents
+   when the next run starts within ``max_gap`` words of the chain's end in *both*
+   documents and the gap is small beside the runs around it (``gap_per_word``). The
+   words between runs are the edits (substitutions, insertions, deletions). The
+   second rule keeps a synonym-spun rewrite, whose shared words come in short runs
+   between rewritten stretches, from chaining into one long "edited" passage: that
+   is rewording, for the semantic aligner.
 4. **Resolution.** Chains are accepted greedily, most matched words first; a chain
    that overlaps an accepted passage on either side is trimmed to the part outside
    it (and split where an accepted passage lies in between) and competes again. So
    passages never overlap in either document, and a sentence a text repeats is
-   aligned once, where its surroundings match best.
+   aligned once, where its surroundings match best. Passages may cross (a moved
+   paragraph is its own passage).
 
 Only text inside the ``body`` spans is read; offsets in the result are raw
 character offsets, from the first matched word's start to the last one's end.
 A passage may run across the boilerplate between two body spans when the words on
-both sides of it match; its words (and so its kind and score) are body words only.
+both sides of it match; its words (and so its kind and score) are body words only,
+and :func:`coverage` counts body characters only.
 """
 
 from __future__ import annotations
 
 import difflib
 import heapq
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,6 +62,8 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _SHIFT1, _SHIFT2, _SHIFT3 = np.uint64(30), np.uint64(27), np.uint64(31)
 # Odd multiplier of the rolling combination (a large prime below 2**64).
 _NGRAM_PRIME = np.uint64(0xFFFFFFFFFFFFFFC5)
+# Odd base of the positional slice hash (odd, so its powers never vanish modulo 2**64).
+_SLICE_BASE = np.uint64(0x5851F42D4C957F2D)
 
 _SIDES = ("a", "b")
 
@@ -73,12 +83,17 @@ class AlignConfig:
     up to a clause. ``min_words``: fewest matched words a passage must have; shorter
     shared strings are usually stock phrases or names. ``max_seed_df``: an n-gram
     occurring more often than this in either document is not used as a seed.
+    ``gap_per_word``: gap words (both documents together) allowed per word of the
+    shorter of the two runs beside a gap; 1.0 lets a long copied run absorb a
+    rewritten clause but stops 4-word fragments of a spun sentence from chaining.
+    ``float("inf")`` leaves ``max_gap`` as the only limit.
     """
 
     seed_ngram: int = 4
     max_gap: int = 10
     min_words: int = 10
     max_seed_df: int = 8
+    gap_per_word: float = 1.0
 
     def __post_init__(self) -> None:
         _require(
@@ -94,6 +109,7 @@ class AlignConfig:
             f"min_words must be >= seed_ngram ({self.seed_ngram}), got {self.min_words}",
         )
         _require(self.max_seed_df >= 1, f"max_seed_df must be >= 1, got {self.max_seed_df}")
+        _require(self.gap_per_word >= 0, f"gap_per_word must be >= 0, got {self.gap_per_word}")
 
 
 DEFAULT_CONFIG = AlignConfig()
@@ -104,17 +120,37 @@ class _Side:
     """One document's body words: ids shared with the other side, raw offsets of each."""
 
     ids: np.ndarray  # int64 word ids, equal ids <=> equal normalised words
+    hashes: np.ndarray  # uint64 random-looking value of each word id
+    prefix: np.ndarray  # uint64 prefix sums of hashes[t] * BASE**t, for O(1) equality of slices
     starts: np.ndarray  # int64 raw start of each word
     ends: np.ndarray  # int64 raw end of each word
+
+
+@dataclass(frozen=True, slots=True)
+class _Runs:
+    """Exact matches sorted by (a, b): run ``r`` is ``lengths[r]`` words equal at ``a[r]`` and ``b[r]``.
+
+    Three lists of ints rather than a list of tuples: repetitive text can give hundreds
+    of thousands of runs, and plain ints are not tracked by the garbage collector.
+    """
+
+    a: list[int]
+    b: list[int]
+    lengths: list[int]
 
 
 def _body_words(raw: str, body: Sequence[Span]) -> tuple[list[str], np.ndarray, np.ndarray]:
     words: list[str] = []
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
-    for span in body:
+    previous_end = 0
+    # In text order, so that word positions and raw offsets increase together.
+    for span in sorted(body):
         if span.end > len(raw):
             raise ValueError(f"body span [{span.start}, {span.end}) is outside the text ({len(raw)} chars)")
+        if span.start < previous_end:
+            raise ValueError(f"body spans overlap at [{span.start}, {span.end})")
+        previous_end = span.end
         found = tokens(raw[span.start : span.end], offset=span.start)
         words.extend(found.words)
         starts.append(found.starts)
@@ -136,49 +172,74 @@ def _sides(raw_a: str, body_a: Sequence[Span], raw_b: str, body_b: Sequence[Span
     vocab = {word: k for k, word in enumerate(dict.fromkeys(words_a + words_b))}
     ids_a = np.fromiter(map(vocab.__getitem__, words_a), np.int64, len(words_a))
     ids_b = np.fromiter(map(vocab.__getitem__, words_b), np.int64, len(words_b))
-    return _Side(ids_a, starts_a, ends_a), _Side(ids_b, starts_b, ends_b)
+    powers = _powers(max(len(ids_a), len(ids_b)) + 1)
+    return _side(ids_a, starts_a, ends_a, powers), _side(ids_b, starts_b, ends_b, powers)
 
 
-def _ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
-    """64-bit hash of every word n-gram (index = position of its first word)."""
-    count = len(ids) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    # uint64 arithmetic wraps modulo 2**64, which is what the hash wants.
+def _powers(count: int) -> np.ndarray:
+    """``_SLICE_BASE ** t`` modulo 2**64 for t in [0, count)."""
+    powers = np.full(count, _SLICE_BASE, dtype=np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
+
+
+def _side(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, powers: np.ndarray) -> _Side:
+    hashes = _word_hashes(ids)
+    prefix = np.zeros(len(ids) + 1, dtype=np.uint64)
+    np.cumsum(hashes * powers[: len(ids)], dtype=np.uint64, out=prefix[1:])
+    return _Side(ids, hashes, prefix, starts, ends)
+
+
+def _word_hashes(ids: np.ndarray) -> np.ndarray:
+    """A random-looking 64-bit value per word id (splitmix64 finaliser)."""
+    # uint64 arithmetic wraps modulo 2**64, which is what the hashes want.
     x = ids.astype(np.uint64) + _GOLDEN
     x = (x ^ (x >> _SHIFT1)) * _MIX1
     x = (x ^ (x >> _SHIFT2)) * _MIX2
-    x = x ^ (x >> _SHIFT3)
+    return x ^ (x >> _SHIFT3)
+
+
+def _ngram_hashes(x: np.ndarray, n: int) -> np.ndarray:
+    """64-bit hash of every word n-gram (index = position of its first word)."""
+    count = len(x) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
     h = np.zeros(count, dtype=np.uint64)
     for k in range(n):
         h = h * _NGRAM_PRIME + x[k : k + count]
     return h
 
 
-def _seeds(a: np.ndarray, b: np.ndarray, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+def _seeds(a: _Side, b: _Side, n: int, max_df: int) -> tuple[np.ndarray, np.ndarray]:
     """Start positions ``(i, j)`` of every n-gram equal in ``a`` at ``i`` and ``b`` at ``j``."""
-    ha, hb = _ngram_hashes(a, n), _ngram_hashes(b, n)
+    ha, hb = _ngram_hashes(a.hashes, n), _ngram_hashes(b.hashes, n)
     empty = np.zeros(0, dtype=np.int64)
     if len(ha) == 0 or len(hb) == 0:
         return empty, empty
-    sorted_a = np.sort(ha)
-    df_a = np.searchsorted(sorted_a, ha, "right") - np.searchsorted(sorted_a, ha, "left")
-    order_b = np.argsort(hb, kind="stable")
-    sorted_b = hb[order_b]
-    lo = np.searchsorted(sorted_b, ha, "left")
-    df_b = np.searchsorted(sorted_b, ha, "right") - lo
-    keep = (df_b > 0) & (df_b <= max_df) & (df_a <= max_df)
-    i_keep = np.flatnonzero(keep)
-    lo, df_b = lo[keep], df_b[keep]
-    # Expand each kept a-position into one seed per matching b-position.
-    total = int(df_b.sum())
-    i = np.repeat(i_keep, df_b)
-    within = np.arange(total) - np.repeat(np.cumsum(df_b) - df_b, df_b)
-    j = order_b[np.repeat(lo, df_b) + within]
+    # One stable sort of both documents' hashes groups equal n-grams, a's members first.
+    both = np.concatenate((ha, hb))
+    order = np.argsort(both, kind="stable")
+    ordered = both[order]
+    new = np.ones(len(both), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    group = np.cumsum(new) - 1
+    first = np.flatnonzero(new)
+    from_a = order < len(ha)
+    df_a = np.bincount(group[from_a], minlength=len(first))
+    df_b = np.bincount(group[~from_a], minlength=len(first))
+    usable = (df_a > 0) & (df_b > 0) & (df_a <= max_df) & (df_b <= max_df)
+    # Expand each usable a-occurrence into one seed per b-occurrence of its n-gram.
+    at = np.flatnonzero(from_a & usable[group])
+    g = group[at]
+    count = df_b[g]
+    total = int(count.sum())
+    i = np.repeat(order[at], count)
+    within = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    j = order[np.repeat(first[g] + df_a[g], count) + within] - len(ha)
     # Hashes can collide; the words themselves decide.
     same = np.ones(total, dtype=bool)
     for k in range(n):
-        same &= a[i + k] == b[j + k]
+        same &= a.ids[i + k] == b.ids[j + k]
     return i[same].astype(np.int64), j[same].astype(np.int64)
 
 
@@ -200,60 +261,135 @@ def _merge_ranges(start: np.ndarray, end: np.ndarray, diag: np.ndarray) -> tuple
     return start[first], reach[last], diag[first]
 
 
-def _runs(a: np.ndarray, b: np.ndarray, i: np.ndarray, j: np.ndarray, n: int) -> list[Run]:
+def _runs(a: _Side, b: _Side, i: np.ndarray, j: np.ndarray, n: int) -> _Runs:
     """Maximal exact matches along the seeds' diagonals, sorted by (a, b)."""
     start, end, diag = _merge_ranges(i, i + n, j - i)
-    # Extend along the diagonal by up to n - 1 words each way: words next to a run that
-    # are covered only by skipped (too frequent) n-grams still match word for word. Longer
-    # stretches of frequent n-grams are bridged by chaining instead; extending without a
-    # bound would cost a Python-speed walk per run through repetitive text.
-    la, lb = len(a), len(b)
+    # Extend along the diagonal by up to n - 1 words each way: a partial n-gram at a
+    # run's edge, or words covered only by skipped (too frequent) n-grams, still match.
+    la, lb = len(a.ids), len(b.ids)
     growing = np.ones(len(start), dtype=bool)
     for _ in range(n - 1):
         x, y = start - 1, start + diag - 1
         growing &= (x >= 0) & (y >= 0)
-        growing[growing] &= a[x[growing]] == b[y[growing]]
+        growing[growing] &= a.ids[x[growing]] == b.ids[y[growing]]
         start = start - growing
     growing[:] = True
     for _ in range(n - 1):
         x, y = end, end + diag
         growing &= (x < la) & (y < lb)
-        growing[growing] &= a[x[growing]] == b[y[growing]]
+        growing[growing] &= a.ids[x[growing]] == b.ids[y[growing]]
         end = end + growing
     # Extension can make two runs of one diagonal meet; merge them again.
     start, end, diag = _merge_ranges(start, end, diag)
+    start, end, diag = _bridge_equal_gaps(a, b, start, end, diag)
     order = np.lexsort((start + diag, start))
     start, end, diag = start[order], end[order], diag[order]
-    return list(zip(start.tolist(), (start + diag).tolist(), (end - start).tolist(), strict=True))
+    return _Runs(start.tolist(), (start + diag).tolist(), (end - start).tolist())
 
 
-def _chains(runs: list[Run], max_gap: int) -> list[Chain]:
-    """Merge runs into chains monotone in both documents, with gaps of at most ``max_gap`` words."""
-    chains: list[Chain] = []
-    active: list[int] = []  # indices of chains that a later run can still reach
-    for x, y, length in runs:
-        # Runs come sorted by a-start, so a chain ending more than max_gap before it is closed for good.
-        active = [c for c in active if _end(chains[c])[0] + max_gap >= x]
-        best: tuple[int, int, int] | None = None  # (cost, chain index, shift)
-        for c in active:
-            end_a, end_b = _end(chains[c])
-            # A run overlapping the chain's end continues it from the first word past that end.
-            shift = max(end_a - x, end_b - y, 0)
-            if shift >= length:
+def _bridge_equal_gaps(
+    a: _Side, b: _Side, start: np.ndarray, end: np.ndarray, diag: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join consecutive runs of one diagonal when the words between them are equal too.
+
+    Such a gap is a stretch of skipped frequent n-grams (a repeated list, a refrain) in
+    text copied exactly; without this an exact copy could break into pieces. Slices are
+    compared in O(1) by positional prefix hashes: sum of hash[t] * BASE**t over the
+    slice, shifted by BASE**|diagonal| to line the two documents up.
+    """
+    if len(start) < 2:
+        return start, end, diag
+    k = np.flatnonzero(diag[1:] == diag[:-1])  # input is sorted by (diagonal, start)
+    lo, hi, d = end[k], start[k + 1], diag[k]
+    sum_a = a.prefix[hi] - a.prefix[lo]
+    sum_b = b.prefix[hi + d] - b.prefix[lo + d]
+    shift = _powers(int(np.abs(d).max(initial=0)) + 1)[np.abs(d)]
+    equal = np.where(d >= 0, sum_a * shift, sum_a) == np.where(d >= 0, sum_b, sum_b * shift)
+    join = np.zeros(len(start), dtype=bool)
+    join[k[equal] + 1] = True
+    first = np.flatnonzero(~join)
+    last = np.r_[first[1:], len(start)] - 1
+    return start[first], end[last], diag[first]
+
+
+def _chains(runs: _Runs, max_gap: int, gap_per_word: float, min_words: int) -> list[Chain]:
+    """Merge runs into chains monotone in both documents, with gaps of at most ``max_gap`` words
+    and at most ``gap_per_word`` gap words (both sides) per word of the shorter run beside the gap.
+
+    A run can continue a chain only if their diagonals differ by at most ``max_gap``
+    (the two gaps differ by that much), so open chains are kept in buckets of
+    ``max_gap + 1`` diagonals and each run looks into three buckets: the work per run
+    stays constant even when repetitive text leaves thousands of chains open. Chains
+    are linked lists over run indices until the end, and a lone run shorter than
+    ``min_words`` is never materialised.
+    """
+    xs, ys, lengths = runs.a, runs.b, runs.lengths
+    count = len(xs)
+    # Per run: the run after it in its chain and how many leading words overlap the
+    # chain before it. Per chain (indexed by its first run): its last run and its ends.
+    following = [-1] * count
+    clipped = [0] * count
+    last = list(range(count))
+    ends_a = [0] * count
+    ends_b = [0] * count
+    last_length = [0] * count
+    heads: list[int] = []
+    width = max_gap + 1
+    buckets: dict[int, list[int]] = {}  # diagonal // width of a chain's last run -> open chains
+    for r in range(count):
+        x, y, length = xs[r], ys[r], lengths[r]
+        key = (y - x) // width
+        best: tuple[int, int, int] | None = None  # (cost, chain, shift)
+        for near in (key - 1, key, key + 1):
+            members = buckets.get(near)
+            if not members:
                 continue
-            gap_a, gap_b = x + shift - end_a, y + shift - end_b
-            if gap_a > max_gap or gap_b > max_gap:
-                continue
-            # Prefer the closest continuation, and among those the one keeping the diagonal.
-            cost = max(gap_a, gap_b) * (max_gap + 1) + abs(gap_a - gap_b)
-            if best is None or cost < best[0]:
-                best = (cost, c, shift)
+            still_open = []
+            for c in members:
+                end_a, end_b = ends_a[c], ends_b[c]
+                # Runs come sorted by a-start: a chain ending more than max_gap before
+                # this run is closed for good.
+                if end_a + max_gap < x:
+                    continue
+                still_open.append(c)
+                # A run overlapping the chain's end continues it from the first word past that end.
+                shift = max(end_a - x, end_b - y, 0)
+                if shift >= length:
+                    continue
+                gap_a, gap_b = x + shift - end_a, y + shift - end_b
+                if gap_a > max_gap or gap_b > max_gap:
+                    continue
+                if gap_a + gap_b > gap_per_word * min(last_length[c], length - shift):
+                    continue
+                # Prefer the closest continuation, then the one keeping the diagonal, then the oldest.
+                candidate = (max(gap_a, gap_b) * width + abs(gap_a - gap_b), c, shift)
+                if best is None or candidate < best:
+                    best = candidate
+            buckets[near] = still_open
         if best is None:
-            chains.append([(x, y, length)])
-            active.append(len(chains) - 1)
+            heads.append(r)
+            ends_a[r], ends_b[r], last_length[r] = x + length, y + length, length
+            buckets.setdefault(key, []).append(r)
         else:
             _, c, shift = best
-            chains[c].append((x + shift, y + shift, length - shift))
+            tail = last[c]
+            old_key = (ys[tail] - xs[tail]) // width
+            following[tail], clipped[r], last[c] = r, shift, r
+            ends_a[c], ends_b[c], last_length[c] = x + length, y + length, length - shift
+            if old_key != key:
+                buckets[old_key].remove(c)
+                buckets.setdefault(key, []).append(c)
+    chains: list[Chain] = []
+    for head in heads:
+        if following[head] < 0 and lengths[head] < min_words:
+            continue
+        chain: Chain = []
+        r = head
+        while r >= 0:
+            shift = clipped[r]
+            chain.append((xs[r] + shift, ys[r] + shift, lengths[r] - shift))
+            r = following[r]
+        chains.append(chain)
     return chains
 
 
@@ -265,7 +401,7 @@ def _end(chain: Chain) -> tuple[int, int]:
 def _matched(chain: Chain, a: list[int], b: list[int]) -> int:
     """Words matched in a chain: its runs plus what the gaps still share (LCS)."""
     total = sum(run[2] for run in chain)
-    for (x0, y0, l0), (x1, y1, _) in zip(chain, chain[1:], strict=False):
+    for (x0, y0, l0), (x1, y1, _) in itertools.pairwise(chain):
         gap_a, gap_b = a[x0 + l0 : x1], b[y0 + l0 : y1]
         if gap_a and gap_b:
             matcher = difflib.SequenceMatcher(None, gap_a, gap_b, autojunk=False)
@@ -354,13 +490,13 @@ def align_lexical(
         Deterministic: the same input gives the same output.
     """
     side_a, side_b = _sides(raw_a, body_a, raw_b, body_b)
-    i, j = _seeds(side_a.ids, side_b.ids, config.seed_ngram, config.max_seed_df)
+    i, j = _seeds(side_a, side_b, config.seed_ngram, config.max_seed_df)
     if len(i) == 0:
         return []
     # Python lists index far faster than NumPy arrays one element at a time.
     a, b = side_a.ids.tolist(), side_b.ids.tolist()
-    runs = _runs(side_a.ids, side_b.ids, i, j, config.seed_ngram)
-    chains = _chains(runs, config.max_gap)
+    runs = _runs(side_a, side_b, i, j, config.seed_ngram)
+    chains = _chains(runs, config.max_gap, config.gap_per_word, config.min_words)
     passages = []
     for chain, matched in _resolve(chains, a, b, config.min_words):
         (x0, y0, _), (x1, y1) = chain[0], _end(chain)

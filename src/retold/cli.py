@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from . import __version__
+from retold import __version__
 from .api import analyze, dedup
 from .config import DedupConfig, ReadConfig, Settings
 from .model import RunSummary, Skipped

@@ -112,6 +112,11 @@ def relate(
     else:
         return None
     source, direction_confidence, direction_reasons = _direction(doc_a, doc_b, clean_a, clean_b, aligned_a, aligned_b)
+    if label == "partial" and source is not None:
+        # Sharing a passage shows who printed it first, not that one copied the other:
+        # both may quote a common source.
+        direction_reasons = [f"{direction_reasons[0]}; shared passages alone do not show which derives from which"]
+        source = None
     return Pair(
         a=doc_a.id,
         b=doc_b.id,

@@ -13,6 +13,7 @@ import glob
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import ClassVar
 
 from retold.config import ReadConfig
 from retold.model import Document, Skipped
@@ -88,6 +89,53 @@ def _expand(inputs: Sequence[str | os.PathLike[str]], on_skip: SkipFn) -> Iterat
             on_skip(Skipped(name, "", "no such file or directory"))
 
 
+class _FirstSeen:
+    """Where each id was first read.
+
+    This map is the one part of the read stage that grows with the input, so a
+    location such as ``line 12`` of the n-th file is packed into a single int
+    (file index, kind, number) instead of held as strings.
+    """
+
+    _KINDS = ("", "line", "row", "record")
+    _CODES: ClassVar[dict[str, int]] = {"line": 1, "row": 2, "record": 3}
+    _SHIFT = 40  # bits below the file index: 38 for the number, 2 for the kind
+
+    def __init__(self) -> None:
+        self._where: dict[str, int | tuple[str, str]] = {}
+        self._paths: list[str] = []
+        self._path_index: dict[str, int] = {}
+
+    def get(self, doc_id: str) -> str | None:
+        packed = self._where.get(doc_id)
+        if packed is None:
+            return None
+        if isinstance(packed, tuple):
+            path, location = packed
+        else:
+            path = self._paths[packed >> self._SHIFT]
+            kind = self._KINDS[packed & 3]
+            number = (packed & ((1 << self._SHIFT) - 1)) >> 2
+            location = f"{kind} {number}" if kind else ""
+        return f"{path}:{location}" if location else path
+
+    def add(self, doc: Document) -> None:
+        index = self._path_index.get(doc.path)
+        if index is None:
+            index = self._path_index[doc.path] = len(self._paths)
+            self._paths.append(doc.path)
+        location = doc.location
+        if not location:
+            self._where[doc.id] = index << self._SHIFT
+            return
+        kind, _, number = location.partition(" ")
+        code = self._CODES.get(kind)
+        if code is not None and number.isdigit() and len(number) <= 11:
+            self._where[doc.id] = (index << self._SHIFT) | (int(number) << 2) | code
+        else:
+            self._where[doc.id] = (doc.path, location)
+
+
 def iter_documents(
     inputs: Sequence[str | os.PathLike[str]],
     config: ReadConfig,
@@ -103,9 +151,7 @@ def iter_documents(
     """
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
-    # The documents' own path and location strings, not a joined "path:location":
-    # this map is the one thing that grows with the input, so it holds no copies.
-    first_seen: dict[str, tuple[str, str]] = {}
+    first_seen = _FirstSeen()
     for path, named in _expand(inputs, on_skip):
         if path == "-":
             documents = read_stdin(None, config, on_skip)
@@ -121,10 +167,9 @@ def iter_documents(
         for doc in documents:
             first = first_seen.get(doc.id)
             if first is not None:
-                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
-                on_skip(Skipped(doc.path, doc.location, f"repeated id '{doc.id}' (first seen at {where})"))
+                on_skip(Skipped(doc.path, doc.location, f"repeated id '{doc.id}' (first seen at {first})"))
                 continue
-            first_seen[doc.id] = (doc.path, doc.location)
+            first_seen.add(doc)
             yield doc
 
 

@@ -18,10 +18,10 @@ from retold.read.dates import parse_date
 
 SkipFn = Callable[[Skipped], None]
 
-# Compound suffixes first, so "a.jsonl.gz" is not taken for a ".gz" file.
 COMPRESSIONS = (".gz", ".zst", ".zstd")
 RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 PLAIN_SUFFIXES = (".txt", ".md", ".html", ".htm", ".parquet", ".warc")
+# Longest first, so "a.jsonl.gz" is matched whole, not taken for a ".gz" file.
 KNOWN_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         {*(base + comp for base in RECORD_SUFFIXES for comp in COMPRESSIONS), ".warc.gz"}
@@ -99,7 +99,7 @@ def too_large(chars: int, limit: int, what: str = "document") -> str:
     return f"{what} too large ({chars} chars > limit {limit})"
 
 
-def _label(value: Any) -> str | None:
+def label(value: Any) -> str | None:
     """A one-line metadata value (title, outlet, url): whitespace runs collapsed, empty is None."""
     if value is None or isinstance(value, bool):
         return None
@@ -135,15 +135,15 @@ def record_document(
     raw_id = record.get(config.id_field)
     doc_id = "" if raw_id is None or isinstance(raw_id, bool) else str(raw_id).strip()
     # Byline has no configured field: records that carry one mostly call it one of these.
-    byline = _label(record.get("byline")) or _label(record.get("author"))
+    byline = label(record.get("byline")) or label(record.get("author"))
     return Document(
         id=doc_id or f"{stem}:{number}",
         text=text,
         path=path,
         location=location,
-        title=_label(record.get(config.title_field)),
+        title=label(record.get(config.title_field)),
         date=parse_date(record.get(config.date_field)),
-        url=_label(record.get(config.url_field)),
-        outlet=_label(record.get(config.outlet_field)),
+        url=label(record.get(config.url_field)),
+        outlet=label(record.get(config.outlet_field)),
         byline=byline,
     )

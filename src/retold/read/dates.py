@@ -36,6 +36,8 @@ _TIME_TAIL = re.compile(
     r"\s*(?P<zone>z|utc|gmt)?$",
     re.IGNORECASE,
 )
+# RFC 2822, as in HTTP and RSS: "Tue, 23 Nov 2021 10:00:00 GMT".
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 # Epoch values above this are milliseconds: 1e11 seconds is the year 5138.
 _MILLIS = 100_000_000_000
 
@@ -132,7 +134,7 @@ def parse_date(value: object) -> str | None:
     iso = _iso(text)
     if iso is not None:
         return iso
-    if "," in text and ":" in text:
+    if _RFC2822.match(text):
         try:
             return _format(parsedate_to_datetime(text))
         except (TypeError, ValueError, IndexError):

@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from retold.config import ReadConfig
 from retold.model import Document, Skipped
-from retold.read._common import SkipFn, guarded, split_name, too_large
+from retold.read._common import SkipFn, guarded, label, split_name, too_large
 from retold.read._streams import MAX_BYTES_PER_CHAR
 from retold.read.dates import parse_date
 from retold.read.text import load_text_file
 
 NO_MAIN_TEXT = "no main text found in HTML"
-
-
-def _label(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.split()) or None
 
 
 def _extract(html: str, url: str | None) -> dict[str, Any] | None:
@@ -36,6 +31,14 @@ def _extract(html: str, url: str | None) -> dict[str, Any] | None:
         # Reader comments are not the article, and would make copies look different.
         include_comments=False,
         deduplicate=False,
+        # Dates from markup and URL only: the extensive search guesses from any year
+        # in the text ("2021" becomes 2021-01-01), and a wrong date misorders a
+        # timeline worse than a missing one.
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+        },
     )
     if result is None:
         return None
@@ -71,11 +74,11 @@ def document_from_html(
         text=text,
         path=name,
         location=location,
-        title=_label(meta.get("title")),
+        title=label(meta.get("title")),
         date=parse_date(meta.get("date")) or parse_date(date),
-        url=_label(meta.get("url")) or url,
-        outlet=_label(meta.get("sitename")),
-        byline=_label(meta.get("author")),
+        url=label(meta.get("url")) or url,
+        outlet=label(meta.get("sitename")),
+        byline=label(meta.get("author")),
     )
 
 

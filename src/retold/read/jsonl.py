@@ -33,6 +33,15 @@ _WHITESPACE = re.compile(r"[ \t\r\n]*")
 _DECODER = json.JSONDecoder()
 
 
+def _loads(text: str) -> Any:
+    """``json.loads`` for one line, without its per-call type checks (a hot loop)."""
+    start = 0 if text[0] not in " \t" else len(text) - len(text.lstrip(" \t"))
+    value, end = _DECODER.raw_decode(text, start)
+    if end != len(text) and not text[end:].isspace():
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
 def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON: {exc.msg} at column {exc.colno}"
 
@@ -62,7 +71,7 @@ def records_from_lines(
             report(Skipped(path, location, too_large(length, config.max_chars)))
             continue
         try:
-            record = json.loads(text)
+            record = _loads(text)
         except json.JSONDecodeError as exc:
             report(Skipped(path, location, _json_error(exc)))
             continue
@@ -96,6 +105,8 @@ class _ValueStream:
         self._bytes_lines = 0  # newlines in bytes read, for decoding errors
         self._dropped_lines = 0  # newlines in text dropped from the buffer
         self._started = False
+        self._damage: ReadError | None = None
+        self._cut = False  # the compressed stream broke; said once the good part is read
         # The last record read whole, for the message if the compressed data breaks.
         self.progress = "line 0"
 
@@ -104,29 +115,52 @@ class _ValueStream:
         return self._dropped_lines + self.buffer.count("\n", 0, self.pos) + 1
 
     def fill(self, wanted: int = CHUNK) -> bool:
-        """Read at least ``wanted`` more bytes unless the stream ends; False at end."""
+        """Read at least ``wanted`` more bytes unless the stream ends; False at end.
+
+        Damage (a bad byte, a cut compressed stream) is raised only once the text
+        before it has been handed out, so the records before it are not lost.
+        """
+        if self._damage is not None:
+            raise self._damage
+        if self._cut:
+            raise ReadError(f"truncated or corrupt compressed data after {self.progress}")
         if self.eof:
             return False
         self._dropped_lines += self.buffer.count("\n", 0, self.pos)
         self.buffer = self.buffer[self.pos :]
         self.pos = 0
+        chunk = self._read(max(wanted, CHUNK))
         try:
-            chunk = self._stream.read(max(wanted, CHUNK))
-        except compression_errors() as exc:
-            raise ReadError(f"truncated or corrupt compressed data after {self.progress}") from exc
-        try:
-            text = self._decoder.decode(chunk, final=not chunk)
+            text = self._decoder.decode(chunk, final=not chunk and not self._cut)
         except UnicodeDecodeError as exc:
             line = self._bytes_lines + exc.object.count(b"\n", 0, exc.start) + 1
-            raise ReadError(f"not valid {self._encoding} at line {line}") from exc
+            self._damage = ReadError(f"not valid {self._encoding} at line {line}")
+            text = exc.object[: exc.start].decode(self._encoding, errors="replace")
         self._bytes_lines += chunk.count(b"\n")
         if not self._started and text:
             text = text.removeprefix("\ufeff")
             self._started = True
         self.buffer += text
-        if not chunk:
+        if not chunk and not self._cut and self._damage is None:
             self.eof = True
-        return bool(chunk)
+        return bool(text) or self.fill()
+
+    def _read(self, wanted: int) -> bytes:
+        # read1 hands over what decompressed before a damaged part; read() would drop it.
+        read = getattr(self._stream, "read1", self._stream.read)
+        parts: list[bytes] = []
+        size = 0
+        while size < wanted:
+            try:
+                part = read(wanted - size)
+            except compression_errors():
+                self._cut = True
+                break
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        return b"".join(parts)
 
     def skip_space(self) -> str:
         """The next non-blank character (``""`` at the end), left unconsumed."""

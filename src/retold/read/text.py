@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from retold.config import ReadConfig
 from retold.model import Document
-from retold.read._common import ReadError, SkipFn, guarded, split_name
+from retold.read._common import ReadError, SkipFn, guarded, label, split_name
 from retold.read._streams import CHUNK, SNIFF_BYTES, check_not_binary, decode_text, read_text_limited
 from retold.read.dates import parse_date
 
@@ -38,13 +38,9 @@ def load_text_file(path: str, config: ReadConfig, max_chars: int | None = None, 
         else:
             handle.seek(0)
             text = read_text_limited(handle, config.encoding, limit, what)
-    if not text.strip():
+    if text.isspace():
         raise ReadError("empty file")
     return text
-
-
-def _one_line(text: str) -> str | None:
-    return " ".join(text.split()) or None
 
 
 def text_metadata(text: str, markdown: bool = False) -> tuple[str | None, str | None]:
@@ -65,7 +61,7 @@ def text_metadata(text: str, markdown: bool = False) -> tuple[str | None, str | 
         line = dated.group(2) or ""
     if markdown and _MD_HEADING.match(line):
         line = _MD_CLOSING.sub("", _MD_HEADING.sub("", line))
-    return _one_line(line), date
+    return label(line), date
 
 
 def read_text(path: str | os.PathLike[str], config: ReadConfig, on_skip: SkipFn) -> Iterator[Document]:

@@ -114,7 +114,7 @@ def read_warc(path: str | os.PathLike[str], config: ReadConfig, on_skip: SkipFn)
                 number += 1
                 location = f"record {number}"
                 try:
-                    doc = _document(record, config, name, stem, location, report)
+                    doc = _document(record, config, name, f"{stem}:{number}", location, report)
                     cut = _truncated(record)
                 except broken as exc:
                     raise _damage(exc, number - 1) from exc
@@ -138,18 +138,16 @@ def _damage(exc: BaseException, number: int) -> ReadError:
     return ReadError(f"truncated or corrupt compressed data after record {number}")
 
 
-def _document(record: Any, config: ReadConfig, name: str, stem: str, location: str, report: SkipFn) -> Document | None:
+def _document(
+    record: Any, config: ReadConfig, name: str, fallback_id: str, location: str, report: SkipFn
+) -> Document | None:
     if not _is_html_response(record):
         return None
-    payload, over = _read_payload(record, config.max_chars * MAX_BYTES_PER_CHAR)
+    # Markup is several times the text it carries; the text limit applies after extraction.
+    limit = config.max_chars * MAX_BYTES_PER_CHAR
+    payload, over = _read_payload(record, limit)
     if over:
-        report(
-            Skipped(
-                name,
-                location,
-                f"HTML page too large (over {len(payload)} bytes > limit {config.max_chars} chars)",
-            )
-        )
+        report(Skipped(name, location, f"HTML page too large (over {limit} bytes)"))
         return None
     html = _decode(payload, record.http_headers.get_header("Content-Type") or "")
     url = record.rec_headers.get_header("WARC-Target-URI") or None
@@ -159,7 +157,7 @@ def _document(record: Any, config: ReadConfig, name: str, stem: str, location: s
             name,
             location,
             url,
-            doc_id=_record_id(record) or f"{stem}:{location.split()[-1]}",
+            doc_id=_record_id(record) or fallback_id,
             date=record.rec_headers.get_header("WARC-Date"),
         )
     except Exception as exc:
