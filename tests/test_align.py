@@ -193,6 +193,14 @@ def test_output_is_sorted_non_overlapping_and_deterministic() -> None:
         assert all(x.end <= y.start for x, y in itertools.pairwise(spans))
 
 
+@pytest.mark.parametrize("pair", [("000", "001"), ("000", "002"), ("001", "002")])
+def test_swapping_the_documents_mirrors_the_passages(pair: tuple[str, str]) -> None:
+    a, b = seed(pair[0]), seed(pair[1])
+    forward = {(p.a_span, p.b_span, p.kind, p.score) for p in align(a, b)}
+    backward = {(p.b_span, p.a_span, p.kind, p.score) for p in align(b, a)}
+    assert forward == backward
+
+
 # --- edge cases and validation --------------------------------------------------------
 
 

@@ -291,11 +291,6 @@ def test_anchor_pairs_ignore_stock_phrases() -> None:
     assert len(set(components(MAX_ANCHOR_DOCS, pairs).tolist())) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="anchor groups of 33..64 documents are linked as star + chain, so a pair sharing two "
-    "such anchors can count 0 shared anchors and be dropped",
-)
 def test_anchor_pairs_count_every_shared_anchor_up_to_max_docs() -> None:
     # Documents 2 and 79 share anchors 8 and 16; each anchor is held by 40 documents
     # (<= MAX_ANCHOR_DOCS), but by different companions.

@@ -34,7 +34,7 @@ def test_second_run_with_more_input_adds_only_the_new_documents(tmp_path: Path, 
     assert (first.summary.new, first.summary.unchanged) == (3, 0)
     second = retold.analyze(files, store=store, out=tmp_path / "second")
     assert (second.summary.new, second.summary.unchanged, second.summary.documents) == (2, 3, 5)
-    batch = retold.analyze(files, out=tmp_path / "batch")
+    retold.analyze(files, out=tmp_path / "batch")
     for table in ("documents", "pairs"):
         assert read_jsonl(tmp_path / "second" / f"{table}.jsonl") == read_jsonl(tmp_path / "batch" / f"{table}.jsonl")
 

@@ -123,13 +123,9 @@ def test_normalize_is_case_and_whitespace_insensitive(text: str) -> None:
     assert normalize(" \u00a0".join(text.split())) == normalize(text.replace("\u00a0", " "))
 
 
-# --- known gaps (bugs, reported) -------------------------------------------------------
+# --- scripts with marks, compositions and invisible characters ---------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="combining/format characters (Mn, Mc, SHY, ZWNJ) split words instead of staying inside them",
-)
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -145,11 +141,6 @@ def test_marks_inside_words_do_not_split_them(raw: str, expected: list[str]) -> 
     assert len(words(raw)) == len(expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NFKC is applied run by run: a plain character is not composed with a following "
-    "compatibility/ccc=0 character, so canonically or compatibly equivalent texts differ",
-)
 @pytest.mark.parametrize(
     "raw",
     [
@@ -240,10 +231,6 @@ def test_token_spans_are_increasing_and_disjoint(text: str) -> None:
         assert words(text[start:end]) == [word]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adjacent characters that need NFKC form one run, and every word in the run gets the whole run as span",
-)
 @pytest.mark.parametrize("text", ["ＡＢ　ＣＤ", "１２．５％", "ＮＨＫ，ＢＢＣ"])
 def test_full_width_words_have_disjoint_spans(text: str) -> None:
     t = tokens(text)

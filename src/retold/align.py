@@ -247,7 +247,9 @@ def _merge_ranges(start: np.ndarray, end: np.ndarray, diag: np.ndarray) -> tuple
     """Union of word ranges ``[start, end)`` (in ``a``) that lie on one diagonal and touch."""
     if len(start) == 0:
         return start, end, diag
-    order = np.lexsort((start, diag))
+    # Sort by (diagonal, start) through one int64 key: faster than lexsort on two keys.
+    span = int(start.max()) + 1
+    order = np.argsort((diag - diag.min()) * span + start, kind="stable")
     start, end, diag = start[order], end[order], diag[order]
     new = np.ones(len(start), dtype=bool)
     new[1:] = diag[1:] != diag[:-1]
@@ -282,9 +284,11 @@ def _runs(a: _Side, b: _Side, i: np.ndarray, j: np.ndarray, n: int) -> _Runs:
     # Extension can make two runs of one diagonal meet; merge them again.
     start, end, diag = _merge_ranges(start, end, diag)
     start, end, diag = _bridge_equal_gaps(a, b, start, end, diag)
-    order = np.lexsort((start + diag, start))
-    start, end, diag = start[order], end[order], diag[order]
-    return _Runs(start.tolist(), (start + diag).tolist(), (end - start).tolist())
+    b_start = start + diag
+    # Sort by (a start, b start) through one int64 key.
+    order = np.argsort(start * (int(b_start.max(initial=0)) + 1) + b_start, kind="stable")
+    start, end, b_start = start[order], end[order], b_start[order]
+    return _Runs(start.tolist(), b_start.tolist(), (end - start).tolist())
 
 
 def _bridge_equal_gaps(

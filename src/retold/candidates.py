@@ -32,10 +32,13 @@ MAX_ANCHOR_DOCS = 64
 MIN_SHARED_ANCHORS = 2
 
 
-def _pairs_in_groups(order: np.ndarray, group_starts: np.ndarray, group_sizes: np.ndarray) -> np.ndarray:
-    """All index pairs within each group of ``order`` (star plus chain for big groups)."""
+def _pairs_in_groups(
+    order: np.ndarray, group_starts: np.ndarray, group_sizes: np.ndarray, all_pairs_upto: int = MAX_BUCKET_ALL_PAIRS
+) -> np.ndarray:
+    """All index pairs within each group of ``order`` (star plus chain for groups
+    larger than ``all_pairs_upto``)."""
     out: list[np.ndarray] = []
-    small = group_sizes <= MAX_BUCKET_ALL_PAIRS
+    small = group_sizes <= all_pairs_upto
     if small.any():
         starts, sizes = group_starts[small], group_sizes[small]
         position = np.repeat(starts, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
@@ -121,7 +124,8 @@ def anchor_pairs(anchor_lists: Sequence[np.ndarray]) -> tuple[np.ndarray, np.nda
     starts, sizes = starts[keep], sizes[keep]
     if not len(starts):
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = _pairs_in_groups(owners[order], starts, sizes)
+    # Shared anchors are counted per pair, so every pair of a kept group is needed.
+    pairs = _pairs_in_groups(owners[order], starts, sizes, all_pairs_upto=MAX_ANCHOR_DOCS)
     pairs = np.sort(pairs, axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     unique, counts = np.unique(pairs, axis=0, return_counts=True)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from retold import __version__
+
 from .api import analyze, dedup
 from .config import DedupConfig, ReadConfig, Settings
 from .model import RunSummary, Skipped

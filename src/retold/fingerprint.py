@@ -34,7 +34,7 @@ import numpy as np
 import xxhash
 
 from .config import DedupConfig
-from .text import WORD, _normalized_view
+from .text import _normalized_view, char_tables, code_points
 
 U64 = np.uint64
 EMPTY_BIN = np.uint32(0xFFFFFFFF)
@@ -55,27 +55,11 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> U64(31))
 
 
-def _build_word_table() -> np.ndarray:
-    # No character past plane 3 is a letter or digit.
-    everything = "".join(map(chr, range(0x40000)))
-    table = np.zeros(0x110000, dtype=bool)
-    for match in WORD.finditer(everything):
-        table[match.start() : match.end()] = True
-    return table
-
-
 class _Tables:
     """Lookup tables that are pure functions of constants, built on first use."""
 
-    word: np.ndarray | None = None
     powers: np.ndarray = np.ones(1, dtype=U64)
     inverse_powers: np.ndarray = np.ones(1, dtype=U64)
-
-    @classmethod
-    def word_chars(cls) -> np.ndarray:
-        if cls.word is None:
-            cls.word = _build_word_table()
-        return cls.word
 
     @classmethod
     def powers_upto(cls, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -109,17 +93,17 @@ def word_hashes(texts: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray
     lengths = np.fromiter((len(v) for v in views), dtype=np.int64, count=len(views))
     # "\n" is not a word character, so words never run across texts.
     joined = "\n".join(views)
-    code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    is_word = _Tables.word_chars()[code_points].view(np.int8)
+    points = code_points(joined)
+    is_word = char_tables().word[points].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    n = len(code_points)
+    n = len(points)
     powers, inverse_powers = _Tables.powers_upto(n + 1)
     with np.errstate(over="ignore"):
         # Code points go into the polynomial as they are; the seeded mix at the end
         # spreads them.
-        values = code_points.astype(U64)
+        values = points.astype(U64)
         prefix = np.empty(n + 1, dtype=U64)
         prefix[0] = 0
         np.cumsum(values * powers[:n], out=prefix[1:])

@@ -17,7 +17,14 @@ import numpy as np
 import xxhash
 
 # Letters and digits of any script; underscores and punctuation separate words.
+# A rough pattern for counting words in raw text; tokenisation proper uses the
+# code-point tables below, which also keep combining marks inside words.
 WORD = re.compile(r"[^\W_]+")
+
+# Invisible characters dropped from the normalised view (soft hyphen, word joiner,
+# byte-order mark) or turned into a space (zero-width space marks word breaks in Thai).
+_INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None, 0x200B: " "}
+_JOINERS = (0x200C, 0x200D)  # ZWNJ and ZWJ sit inside Persian and Indic words
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,52 +39,80 @@ class Tokens:
         return len(self.words)
 
 
-def _is_combining(char: str) -> bool:
-    # Characters NFKC may fold into the one before them: combining marks and
-    # Hangul medial/final jamo.
-    code = ord(char)
-    return unicodedata.combining(char) != 0 or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
+def _normalize_piece(piece: str) -> str:
+    return unicodedata.normalize("NFKC", piece).casefold().translate(_INVISIBLE)
 
 
-# Planes 0-3 and the variation selectors of plane 14 hold every character that NFKC,
-# case folding or the word pattern treat specially; planes 15-16 are private use.
-_ASSIGNED_RANGE = [*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE0200)]
+# Planes 0-3 and plane 14 hold every character that NFKC, case folding or the word
+# tables treat specially; planes 15-16 are private use.
+_ASSIGNED_RANGE = [*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE1000)]
+
+
+@dataclass(frozen=True, slots=True)
+class CharTables:
+    """Per code point: ``word`` (letter, digit, mark or joiner), ``special`` (needs more
+    than a 1:1 case fold: NFKC changes it, it folds to several characters, or it is
+    invisible) and ``glue`` (NFKC may merge it into the character before it)."""
+
+    word: np.ndarray
+    special: np.ndarray
+    glue: np.ndarray
 
 
 @functools.cache
-def _special_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point: does normalisation need more than a 1:1 case fold here
-    (NFKC changes it, it folds to several characters, or it is a combining mark),
-    and is it a combining mark. Built once per process (~0.3 s)."""
-    special = np.zeros(0x110000, dtype=bool)
-    combining = np.zeros(0x110000, dtype=bool)
-    for code in _ASSIGNED_RANGE:
-        char = chr(code)
-        if _is_combining(char):
-            special[code] = combining[code] = True
-        elif len(char.casefold()) != 1 or not unicodedata.is_normalized("NFKC", char):
-            special[code] = True
-    return special, combining
+def char_tables() -> CharTables:
+    """Built once per process from ``unicodedata`` (~0.4 s)."""
+    size = 0x110000
+    codes = np.asarray(_ASSIGNED_RANGE, dtype=np.int64)
+    chars = [chr(c) for c in _ASSIGNED_RANGE]
+    categories = [unicodedata.category(c) for c in chars]
+    word = np.zeros(size, dtype=bool)
+    word[codes] = np.fromiter((c[0] in "LNM" for c in categories), dtype=bool, count=len(chars))
+    word[list(_JOINERS)] = True
+    glue = np.zeros(size, dtype=bool)
+    glue[codes] = np.fromiter((unicodedata.combining(c) != 0 for c in chars), dtype=bool, count=len(chars))
+    glue[0x1160:0x1200] = glue[0xD7B0:0xD800] = True  # Hangul medial and final jamo
+    special = np.zeros(size, dtype=bool)
+    special[codes] = np.fromiter(
+        (len(c.casefold()) != 1 or not unicodedata.is_normalized("NFKC", c) for c in chars),
+        dtype=bool,
+        count=len(chars),
+    )
+    special[list(_INVISIBLE)] = True
+    for char, category in zip(chars, categories, strict=True):
+        if category == "Cn":
+            continue
+        decomposition = unicodedata.decomposition(char)
+        if decomposition and not decomposition.startswith("<"):
+            # The later parts of a canonical decomposition compose with what precedes them.
+            for part in decomposition.split()[1:]:
+                glue[int(part, 16)] = True
+    for code in np.flatnonzero(special).tolist():
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded and glue[ord(folded[0])]:
+            glue[code] = True
+    special |= glue
+    return CharTables(word=word, special=special, glue=glue)
 
 
-def _code_points(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _special_runs(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` runs of the text that need NFKC; a run of combining marks
-    takes the character before it along."""
-    special, combining = _special_tables()
-    code_points = _code_points(text)
-    where = np.flatnonzero(special[code_points])
+    """``[start, end)`` runs of the text that need NFKC: each special character on its
+    own, together with the character before it when it may merge into it."""
+    tables = char_tables()
+    points = code_points(text)
+    where = np.flatnonzero(tables.special[points])
     if not len(where):
         return []
     starts = where.copy()
-    glued = combining[code_points[where]] & (where > 0)
+    glued = tables.glue[points[where]] & (where > 0)
     starts[glued] -= 1
     runs: list[tuple[int, int]] = []
     for start, end in zip(starts.tolist(), (where + 1).tolist(), strict=True):
-        if runs and start <= runs[-1][1]:
+        if runs and start < runs[-1][1]:
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
@@ -105,7 +140,7 @@ def _normalized_view(text: str) -> tuple[str, np.ndarray | None, np.ndarray | No
             starts.append(span)
             ends.append(span + 1)
         if run_end > run_start:
-            piece = unicodedata.normalize("NFKC", text[run_start:run_end]).casefold()
+            piece = _normalize_piece(text[run_start:run_end])
             pieces.append(piece)
             starts.append(np.full(len(piece), run_start, dtype=np.int64))
             ends.append(np.full(len(piece), run_end, dtype=np.int64))
@@ -113,10 +148,17 @@ def _normalized_view(text: str) -> tuple[str, np.ndarray | None, np.ndarray | No
     return "".join(pieces), np.concatenate(starts), np.concatenate(ends)
 
 
+def _word_bounds(view: str) -> tuple[np.ndarray, np.ndarray]:
+    is_word = char_tables().word[code_points(view)].view(np.int8)
+    edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
 def words(text: str) -> list[str]:
     """The normalised words of ``text``."""
     view, _, _ = _normalized_view(text)
-    return WORD.findall(view)
+    starts, ends = _word_bounds(view)
+    return [view[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def normalize(text: str) -> str:
@@ -127,16 +169,11 @@ def normalize(text: str) -> str:
 def tokens(text: str, offset: int = 0) -> Tokens:
     """The normalised words of ``text`` with their raw offsets (shifted by ``offset``)."""
     view, raw_starts, raw_ends = _normalized_view(text)
-    found = [(m.group(), m.start(), m.end()) for m in WORD.finditer(view)]
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return Tokens([], empty, empty)
-    starts = np.fromiter((f[1] for f in found), dtype=np.int64, count=len(found))
-    ends = np.fromiter((f[2] for f in found), dtype=np.int64, count=len(found))
-    if raw_starts is not None and raw_ends is not None:
-        starts = raw_starts[starts]
-        ends = raw_ends[ends - 1]
-    return Tokens([f[0] for f in found], starts + offset, ends + offset)
+    starts, ends = _word_bounds(view)
+    found = [view[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    if raw_starts is not None and raw_ends is not None and len(starts):
+        starts, ends = raw_starts[starts], raw_ends[ends - 1]
+    return Tokens(found, starts.astype(np.int64) + offset, ends.astype(np.int64) + offset)
 
 
 def content_hash(text: str) -> str:
