@@ -26,6 +26,8 @@ import json
 import math
 import random
 import re
+import string
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -47,9 +49,13 @@ SOURCE_FILES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 NGRAM = 5
 MIN_PARAGRAPH_WORDS = 20  # shorter lines are headings, menus, bylines
-MAX_PARAGRAPH_WORDS = 200  # longer ones are cut at sentence ends into pieces of about this size
+MAX_PARAGRAPH_WORDS = 200  # longer ones are cut at sentence ends into pieces of about half this size
+MIN_SENTENCE_WORDS = 8  # sentences this long identify a paragraph seen before
+MIN_ALPHABETIC_SHARE = 0.75  # of a paragraph's tokens; below, it is a table, a list or code
+PUNCTUATION = string.punctuation + "“”‘’—–…"
 ARTICLE_WORDS = (300, 1200)
 SOURCES_PER_ARTICLE = (2, 4)
+MAX_SHARED_SHARE = 0.3  # of the shorter base article's words, with any other base article
 VOCABULARY_SAMPLE = 3000  # paragraphs whose words feed substitutions and insertions
 
 COPY_SHARE = 0.15  # of the corpus
@@ -106,7 +112,18 @@ class Corpus:
     pairs: list[PlantedPair]
 
 
+@dataclass(frozen=True, slots=True)
+class ParagraphPool:
+    """Usable paragraphs of the source texts, and per source text the indices of its own, in order."""
+
+    paragraphs: list[str]
+    sizes: list[int]  # words per paragraph
+    sources: list[list[int]]
+
+
 def _split_long(paragraph: str) -> Iterator[str]:
+    """The paragraph, or pieces of it cut at sentence ends; a piece still too long
+    (tables, lists, code) is dropped."""
     if len(paragraph.split()) <= MAX_PARAGRAPH_WORDS:
         yield paragraph
         return
@@ -116,55 +133,93 @@ def _split_long(paragraph: str) -> Iterator[str]:
         piece.append(sentence)
         size += len(sentence.split())
         if size >= MAX_PARAGRAPH_WORDS // 2:
-            yield " ".join(piece)
+            if size <= MAX_PARAGRAPH_WORDS:
+                yield " ".join(piece)
             piece, size = [], 0
     if piece:
         yield " ".join(piece)
 
 
-def load_sources(data_dir: Path = DATA_DIR) -> list[list[str]]:
-    """Per source text, its usable paragraphs (whitespace collapsed; a paragraph seen
-    before in any source is skipped, so repeats across sources do not pile up)."""
+def _is_prose(tokens: list[str]) -> bool:
+    alphabetic = sum(token.strip(PUNCTUATION).isalpha() for token in tokens)
+    return alphabetic >= MIN_ALPHABETIC_SHARE * len(tokens)
+
+
+def load_pool(data_dir: Path = DATA_DIR) -> ParagraphPool:
+    """Paragraphs of prose from the source files. A paragraph most of whose sentences
+    were seen before (PAN's plagiarised passages, wire copies among the news) is
+    skipped, so the pool holds no near-duplicate paragraphs."""
     seen: set[str] = set()
-    sources: list[list[str]] = []
+    pool = ParagraphPool([], [], [])
     for name, separator in SOURCE_FILES:
         with (data_dir / name).open(encoding="utf-8") as handle:
             for line in handle:
-                paragraphs: list[str] = []
+                own: list[int] = []
                 for raw in separator.split(json.loads(line)["text"]):
                     for paragraph in _split_long(" ".join(raw.split())):
-                        key = paragraph.casefold()
-                        if len(paragraph.split()) >= MIN_PARAGRAPH_WORDS and key not in seen:
-                            seen.add(key)
-                            paragraphs.append(paragraph)
-                if paragraphs:
-                    sources.append(paragraphs)
-    return sources
+                        tokens = paragraph.split()
+                        if not MIN_PARAGRAPH_WORDS <= len(tokens) <= MAX_PARAGRAPH_WORDS or not _is_prose(tokens):
+                            continue
+                        keys = [paragraph.casefold()] + [
+                            " ".join(sentence.casefold().split())
+                            for sentence in SENTENCE_END.split(paragraph)
+                            if len(sentence.split()) >= MIN_SENTENCE_WORDS
+                        ]
+                        if 2 * sum(key in seen for key in keys) > len(keys):
+                            continue
+                        seen.update(keys)
+                        own.append(len(pool.paragraphs))
+                        pool.paragraphs.append(paragraph)
+                        pool.sizes.append(len(tokens))
+                if own:
+                    pool.sources.append(own)
+    return pool
 
 
-def build_article(rng: random.Random, sources: Sequence[list[str]]) -> list[str]:
-    """Paragraphs of one base article: runs of consecutive paragraphs from several sources."""
+def build_article(rng: random.Random, pool: ParagraphPool) -> list[int]:
+    """Paragraph indices of one base article: runs of consecutive paragraphs from several sources."""
     low, high = ARTICLE_WORDS
     target = int(math.exp(rng.uniform(math.log(low), math.log(high))))
     per_source = target // rng.randint(*SOURCES_PER_ARTICLE) + 1
     used: set[int] = set()
-    article: list[str] = []
+    article: list[int] = []
     size = 0
     while size < target:
-        index = rng.randrange(len(sources))
+        index = rng.randrange(len(pool.sources))
         if index in used:
             continue
         used.add(index)
-        source = sources[index]
+        source = pool.sources[index]
         taken = 0
         for paragraph in source[rng.randrange(len(source)) :]:
             if taken >= per_source or size >= target:
                 break
             article.append(paragraph)
-            count = len(paragraph.split())
-            taken += count
-            size += count
+            taken += pool.sizes[paragraph]
+            size += pool.sizes[paragraph]
     return article
+
+
+def build_articles(rng: random.Random, pool: ParagraphPool, count: int) -> list[list[int]]:
+    """``count`` base articles, none sharing more than ``MAX_SHARED_SHARE`` of its words
+    with an earlier one (paragraphs are reused across articles, so this is checked)."""
+    users: dict[int, list[int]] = defaultdict(list)
+    articles: list[list[int]] = []
+    sizes: list[int] = []
+    while len(articles) < count:
+        article = build_article(rng, pool)
+        size = sum(pool.sizes[p] for p in article)
+        shared: dict[int, int] = defaultdict(int)
+        for paragraph in article:
+            for other in users[paragraph]:
+                shared[other] += pool.sizes[paragraph]
+        if any(words > MAX_SHARED_SHARE * min(size, sizes[other]) for other, words in shared.items()):
+            continue
+        for paragraph in article:
+            users[paragraph].append(len(articles))
+        articles.append(article)
+        sizes.append(size)
+    return articles
 
 
 def shingle_set(text: str) -> set[tuple[str, ...]]:
@@ -288,16 +343,16 @@ def _family_sizes(rng: random.Random, copies: int) -> list[int]:
 def generate(documents: int, work: Path, seed: int = 13, data_dir: Path = DATA_DIR) -> Corpus:
     """Write ``corpus.jsonl`` (``{id, text}``) and ``truth.jsonl`` (planted pairs) under ``work``."""
     rng = random.Random(seed)
-    sources = load_sources(data_dir)
+    pool = load_pool(data_dir)
     vocabulary = [
         token
-        for source in rng.sample(sources, min(VOCABULARY_SAMPLE, len(sources)))
-        for token in rng.choice(source).split()
+        for paragraph in rng.sample(pool.paragraphs, min(VOCABULARY_SAMPLE, len(pool.paragraphs)))
+        for token in paragraph.split()
         if token.isalpha()
     ]
     copies = round(documents * COPY_SHARE)
     bases = documents - copies
-    articles = [build_article(rng, sources) for _ in range(bases)]
+    articles = [[pool.paragraphs[p] for p in article] for article in build_articles(rng, pool, bases)]
     families = _family_sizes(rng, copies)
     originals = rng.sample(range(bases), len(families))
 
@@ -341,4 +396,4 @@ def generate(documents: int, work: Path, seed: int = 13, data_dir: Path = DATA_D
     return Corpus(path, truth_path, len(texts), bases, copies, pairs)
 
 
-__all__ = ["Corpus", "PlantedPair", "generate", "load_sources", "true_jaccard"]
+__all__ = ["Corpus", "ParagraphPool", "PlantedPair", "generate", "load_pool", "true_jaccard"]

@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import time
 import tracemalloc
@@ -93,6 +94,12 @@ class Quality:
     below_threshold: int
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (worker pools)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def read_jsonl(path: Path, limit: int | None = None) -> Iterator[tuple[str, str]]:
     with path.open(encoding="utf-8") as handle:
         for n, line in enumerate(handle):
@@ -113,14 +120,15 @@ def retold_settings(workers: int, bands: int = 0, rows: int = 0) -> Settings:
 
 def run_retold(path: Path, settings: Settings, name: str = "retold") -> Run:
     """``retold.api.dedup`` end to end; pairs are all pairs within each cluster."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = dedup([path], settings=settings)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     members: dict[str, list[str]] = defaultdict(list)
     for cluster in result.clusters:
         members[cluster.cluster].append(cluster.id)
     pairs = {ordered(a, b) for group in members.values() for a, b in combinations(group, 2)}
     run = Run(name, len(result.clusters), seconds, pairs, (settings.dedup.bands, settings.dedup.rows))
+    run.notes.append(f"CPU {cpu:.1f} s, worker processes: {settings.workers or os.cpu_count()}")
     run.notes.append(f"LSH bands x rows = {settings.dedup.bands} x {settings.dedup.rows}")
     run.notes.append(f"{len(members)} clusters, {result.summary.pairs} verified duplicate pairs")
     run.notes.append(
@@ -184,7 +192,7 @@ def run_datasketch(
     limit: int | None = None,
 ) -> Run:
     """Read, sketch, index in ``MinHashLSH`` and query every document for candidate pairs."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     sketches: list[tuple[str, MinHash]] = []
     with lsh.insertion_session() as session:
@@ -192,8 +200,9 @@ def run_datasketch(
             session.insert(doc_id, sketch)
             sketches.append((doc_id, sketch))
     pairs = {ordered(doc_id, other) for doc_id, sketch in sketches for other in lsh.query(sketch) if other != doc_id}
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     run = Run(name, len(sketches), seconds, pairs, (lsh.b, lsh.r))
+    run.notes.append(f"CPU {cpu:.1f} s (1 process)")
     run.notes.append(f"LSH bands x rows = {lsh.b} x {lsh.r}")
     return run
 

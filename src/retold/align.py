@@ -14,11 +14,12 @@ The method follows passim and the strongest PAN text-alignment systems:
    equal too (a stretch of skipped frequent n-grams), so an exact copy stays whole.
 3. **Chains.** Runs are merged, in order, into chains monotone in both documents
    when the next run starts within ``max_gap`` words of the chain's end in *both*
-   documents and the gap is small beside the runs around it (``gap_per_word``). The
-   words between runs are the edits (substitutions, insertions, deletions). The
-   second rule keeps a synonym-spun rewrite, whose shared words come in short runs
-   between rewritten stretches, from chaining into one long "edited" passage: that
-   is rewording, for the semantic aligner.
+   documents and the gap's edited words (those the other side's gap does not share)
+   are few beside the runs around it (``gap_per_word``). The words between runs are
+   the edits (substitutions, insertions, deletions). The second rule keeps a
+   synonym-spun rewrite, whose shared words come in short runs between rewritten
+   stretches, from chaining into one long "edited" passage: that is rewording, for
+   the semantic aligner.
 4. **Resolution.** Chains are accepted greedily, most matched words first; a chain
    that overlaps an accepted passage on either side is trimmed to the part outside
    it (and split where an accepted passage lies in between) and competes again. So
@@ -83,9 +84,10 @@ class AlignConfig:
     up to a clause. ``min_words``: fewest matched words a passage must have; shorter
     shared strings are usually stock phrases or names. ``max_seed_df``: an n-gram
     occurring more often than this in either document is not used as a seed.
-    ``gap_per_word``: gap words (both documents together) allowed per word of the
-    shorter of the two runs beside a gap; 1.0 lets a long copied run absorb a
-    rewritten clause but stops 4-word fragments of a spun sentence from chaining.
+    ``gap_per_word``: edited words in a gap (words of both documents' gaps that the
+    other side's gap does not share) allowed per word of the shorter of the two runs
+    beside it; 1.0 lets a long copied run absorb a rewritten clause but stops 4-word
+    fragments of a spun sentence from chaining.
     ``float("inf")`` leaves ``max_gap`` as the only limit.
     """
 
@@ -316,9 +318,10 @@ def _bridge_equal_gaps(
     return start[first], end[last], diag[first]
 
 
-def _chains(runs: _Runs, max_gap: int, gap_per_word: float, min_words: int) -> list[Chain]:
+def _chains(runs: _Runs, a: list[int], b: list[int], max_gap: int, gap_per_word: float, min_words: int) -> list[Chain]:
     """Merge runs into chains monotone in both documents, with gaps of at most ``max_gap`` words
-    and at most ``gap_per_word`` gap words (both sides) per word of the shorter run beside the gap.
+    and at most ``gap_per_word`` edited words (gap words of both sides not shared) per word
+    of the shorter run beside the gap.
 
     A run can continue a chain only if their diagonals differ by at most ``max_gap``
     (the two gaps differ by that much), so open chains are kept in buckets of
@@ -363,7 +366,16 @@ def _chains(runs: _Runs, max_gap: int, gap_per_word: float, min_words: int) -> l
                 gap_a, gap_b = x + shift - end_a, y + shift - end_b
                 if gap_a > max_gap or gap_b > max_gap:
                     continue
-                if gap_a + gap_b > gap_per_word * min(last_length[c], length - shift):
+                # Edits are the gap words the two sides do not share: in a lightly edited
+                # copy, several close edits leave short (under n-word) matches between them.
+                allowance = gap_per_word * min(last_length[c], length - shift)
+                if abs(gap_a - gap_b) > allowance:
+                    continue
+                if (
+                    gap_a + gap_b > allowance
+                    and gap_a + gap_b - 2 * _common_words(a[end_a : end_a + gap_a], b[end_b : end_b + gap_b])
+                    > allowance
+                ):
                     continue
                 # Prefer the closest continuation, then the one keeping the diagonal, then the oldest.
                 candidate = (max(gap_a, gap_b) * width + abs(gap_a - gap_b), c, shift)
@@ -403,14 +415,19 @@ def _end(chain: Chain) -> tuple[int, int]:
 
 
 def _matched(chain: Chain, a: list[int], b: list[int]) -> int:
-    """Words matched in a chain: its runs plus what the gaps still share (LCS)."""
+    """Words matched in a chain: its runs plus what the gaps still share."""
     total = sum(run[2] for run in chain)
     for (x0, y0, l0), (x1, y1, _) in itertools.pairwise(chain):
-        gap_a, gap_b = a[x0 + l0 : x1], b[y0 + l0 : y1]
-        if gap_a and gap_b:
-            matcher = difflib.SequenceMatcher(None, gap_a, gap_b, autojunk=False)
-            total += sum(block.size for block in matcher.get_matching_blocks())
+        total += _common_words(a[x0 + l0 : x1], b[y0 + l0 : y1])
     return total
+
+
+def _common_words(gap_a: list[int], gap_b: list[int]) -> int:
+    """Words two short gaps share in order (difflib's matching blocks, close to their LCS)."""
+    if not gap_a or not gap_b:
+        return 0
+    matcher = difflib.SequenceMatcher(None, gap_a, gap_b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 def _free_segments(free: np.ndarray) -> list[tuple[int, int]]:
@@ -500,7 +517,7 @@ def align_lexical(
     # Python lists index far faster than NumPy arrays one element at a time.
     a, b = side_a.ids.tolist(), side_b.ids.tolist()
     runs = _runs(side_a, side_b, i, j, config.seed_ngram)
-    chains = _chains(runs, config.max_gap, config.gap_per_word, config.min_words)
+    chains = _chains(runs, a, b, config.max_gap, config.gap_per_word, config.min_words)
     passages = []
     for chain, matched in _resolve(chains, a, b, config.min_words):
         (x0, y0, _), (x1, y1) = chain[0], _end(chain)
