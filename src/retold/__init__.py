@@ -5,6 +5,8 @@
 >>> clusters = retold.dedup(["corpus.jsonl"], out="clusters.parquet")   # doctest: +SKIP
 """
 
+__version__ = "0.1.0"  # before the imports: the pipeline records it in stores
+
 from .api import AnalysisResult, DedupResult, analyze, dedup
 from .config import CleanConfig, DedupConfig, ReadConfig, Settings
 from .model import (
@@ -24,8 +26,6 @@ from .model import (
     TimelineEntry,
 )
 from .store import Store, StoreError
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AnalysisResult",

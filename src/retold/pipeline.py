@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 import xxhash
 
+from . import __version__
 from . import clean as cleaning
 from .align import align_lexical
 from .candidates import anchor_pairs, components, exact_pairs, lsh_pairs, normalize_pairs
@@ -219,6 +220,7 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
         routes.append(anchor_pairs(anchor_lists)[0])
     candidates = normalize_pairs(np.concatenate(routes))
 
+    store.forget_pairs_unless(f"{__version__}:{mode}")
     cache = store.cached_pairs()
     rows: list[tuple[str, str, str, str, Pair | None]] = []
     todo: list[tuple[int, int]] = []

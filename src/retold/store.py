@@ -287,6 +287,14 @@ class Store:
 
     # -- results ----------------------------------------------------------------
 
+    def forget_pairs_unless(self, logic_version: str) -> None:
+        """Drop the verified pairs when they were computed by other verification logic
+        (another retold version), so they are recomputed rather than reused."""
+        if self._meta("pair_logic") != logic_version:
+            with self.transaction() as db:
+                db.execute("DELETE FROM pairs")
+                self._set_meta("pair_logic", logic_version)
+
     def cached_pairs(self) -> dict[tuple[str, str], tuple[str, str, Pair | None]]:
         """Verified pairs: ``(a, b) -> (hash_a, hash_b, pair or None when unrelated)``."""
         out: dict[tuple[str, str], tuple[str, str, Pair | None]] = {}
