@@ -1,0 +1,95 @@
+"""The Python API: typed results, tables, and the relations users rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import retold
+from conftest import read_jsonl
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _seed(seeds_dir: Path, prefix: str) -> str:
+    return next(seeds_dir.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def test_public_api_is_small_and_explicit() -> None:
+    assert set(retold.__all__) >= {"analyze", "dedup", "Settings", "DedupConfig", "Pair", "Document", "Store"}
+    for name in retold.__all__:
+        assert hasattr(retold, name), name
+
+
+def test_tables_as_arrow_and_pandas(seeds_dir: Path) -> None:
+    result = retold.analyze([seeds_dir])
+    documents = result.to_arrow("documents")
+    assert documents.num_rows == 5
+    assert {"id", "path", "title", "date", "outlet", "boilerplate"} <= set(documents.column_names)
+    pairs = result.to_pandas("pairs")
+    assert set(pairs["label"]) <= {"duplicate", "reprint", "rewrite", "partial", "same_story"}
+    assert len(pairs) == len(result.pairs)
+
+
+def test_an_article_wholly_inside_a_longer_one_is_a_reprint(tmp_path: Path, seeds_dir: Path) -> None:
+    article = _seed(seeds_dir, "003").split("https://media.thecradle")[0].strip()
+    other = _seed(seeds_dir, "004")
+    # A roundup page: the whole article between two long unrelated stretches.
+    roundup = other[:3000] + "\n\n" + article + "\n\n" + other[3000:6000]
+    corpus = _jsonl(
+        tmp_path / "c.jsonl",
+        [{"id": "article", "text": article, "date": "2021-12-28"}, {"id": "roundup", "text": roundup}],
+    )
+    result = retold.analyze([corpus])
+    (pair,) = result.pairs
+    assert (pair.a, pair.b, pair.label) == ("article", "roundup", "reprint")
+    assert pair.scores.containment_a > 0.95 and pair.scores.jaccard < 0.5
+    assert pair.scores.aligned_a > 0.95
+    start = roundup.index(article)
+    covered = sum(p.b_span.end - p.b_span.start for p in pair.passages)
+    assert all(start <= p.b_span.start and p.b_span.end <= start + len(article) for p in pair.passages)
+    assert covered >= 0.95 * len(article)
+    assert pair.source == "roundup"
+
+
+def test_copy_wrapped_in_boilerplate_is_a_duplicate_of_its_source(tmp_path: Path, seeds_dir: Path) -> None:
+    original = _seed(seeds_dir, "002")
+    body = original.split("\n", 1)[1]
+    wrapped = (
+        "Share this article on Facebook\n\n"
+        + body.replace("\n\n", "\n\n\n")
+        + "\n\nLeave a Reply\n\nYou are commenting using your Twitter account. Log Out /  Change )\n"
+    )
+    corpus = _jsonl(
+        tmp_path / "c.jsonl",
+        [
+            {"id": "a-original", "text": original, "date": "2021-11-20"},
+            {"id": "b-wrapped", "text": wrapped, "date": "2021-11-21"},
+        ],
+    )
+    result = retold.analyze([corpus], out=tmp_path / "out")
+    (pair,) = result.pairs
+    assert pair.label == "duplicate"
+    assert pair.source == "a-original"
+    docs = {d["id"]: d for d in read_jsonl(tmp_path / "out" / "documents.jsonl")}
+    leave = wrapped.index("Leave a Reply")
+    assert any(s <= leave < e for s, e in docs["b-wrapped"]["boilerplate"])
+
+
+def test_hostile_text_is_escaped_in_the_report(tmp_path: Path, seeds_dir: Path) -> None:
+    hostile = "<script>alert('x')</script> <img src=x onerror=alert(1)> " + _seed(seeds_dir, "003")
+    corpus = _jsonl(
+        tmp_path / "c.jsonl",
+        [
+            {"id": "<b>evil</b>", "text": hostile, "title": "<script>t()</script>"},
+            {"id": "copy", "text": hostile},
+        ],
+    )
+    retold.analyze([corpus], out=tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page and "<b>evil" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "Content-Security-Policy" in page
