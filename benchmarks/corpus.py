@@ -6,9 +6,12 @@ time (the licences forbid copying them into the repository):
 * PolNeAR news articles (``polnear/articles_{train,dev}.jsonl``), paragraphs split on blank lines;
 * PAN 2013 source and suspicious documents (``pan13/docs_{src,susp}.jsonl``), split on lines.
 
-Each base article takes runs of consecutive paragraphs from 2-4 different source
-texts until it reaches a length drawn log-uniformly from 300-1,200 words, so base
-articles share at most the odd paragraph with each other.
+Paragraphs that are not prose (tables, lists, code) or whose sentences were seen
+before (PAN's plagiarised passages, wire copies) are left out. Each base article
+takes runs of consecutive paragraphs from 2-4 different source texts until it
+reaches a length drawn log-uniformly from 300-1,200 words; paragraphs are reused
+across articles, but no base article shares more than 30% of its words with
+another, so no two base articles are near-duplicates.
 
 A share of the corpus are planted copies of base articles (1-3 per family, like a
 wire story reprinted by several outlets). Each copy aims at a Jaccard similarity
@@ -66,6 +69,10 @@ TARGET_JACCARD = (0.5, 1.0)
 DROP_PROBABILITY = 0.35
 BOILERPLATE_PROBABILITY = 0.35
 COSMETIC_PROBABILITY = 0.3
+HEADER_PROBABILITY = 0.3  # boilerplate goes on top rather than at the bottom
+BOILERPLATE_LINE_COUNT = (1, 3)
+DROP_SHARE = (0.3, 1.0)  # of the structural loss budget taken by paragraph drops
+YEARS = (2014, 2018)
 # Paragraph drops and boilerplate take at most this share of a copy's shingle loss;
 # word edits make up the rest, so the copy lands near its target.
 STRUCTURAL_SHARE = 0.8
@@ -241,7 +248,7 @@ def true_jaccard(a: str, b: str) -> float:
 def _boilerplate(rng: random.Random, lines: int) -> list[str]:
     outlet = rng.choice(OUTLETS)
     names = rng.sample(NAMES, 3)
-    fields = {"year": rng.randint(2014, 2018), "outlet": outlet, "name": names[0], "other": names[1], "third": names[2]}
+    fields = {"year": rng.randint(*YEARS), "outlet": outlet, "name": names[0], "other": names[1], "third": names[2]}
     return [template.format(**fields) for template in rng.sample(BOILERPLATE_LINES, lines)]
 
 
@@ -305,17 +312,17 @@ def plant_copy(rng: random.Random, base: list[str], target: float, vocabulary: S
         # a loss of (1 - J) * n words in all.
         loss = (1.0 - target) * total * STRUCTURAL_SHARE
         if rng.random() < DROP_PROBABILITY:
-            paragraphs, dropped = _drop(rng, paragraphs, loss * rng.uniform(0.3, 1.0))
+            paragraphs, dropped = _drop(rng, paragraphs, loss * rng.uniform(*DROP_SHARE))
             if dropped:
                 notes.append(f"drop {dropped} para")
         if rng.random() < BOILERPLATE_PROBABILITY:
             kept_words = sum(len(p) for p in paragraphs)
             room = kept_words / target - total  # words that may be added before J falls below target
-            lines = _boilerplate(rng, rng.randint(1, 3))
+            lines = _boilerplate(rng, rng.randint(*BOILERPLATE_LINE_COUNT))
             while lines and sum(len(line.split()) for line in lines) > max(room, 0.0):
                 lines.pop()
             if lines:
-                (header if rng.random() < 0.3 else footer).extend(lines)
+                (header if rng.random() < HEADER_PROBABILITY else footer).extend(lines)
                 notes.append(f"boilerplate {len(lines)} lines")
         # Word edits for the rest: each destroys the NGRAM shingles around it and adds as
         # many new ones, so with d destroyed, J = (kept - d) / (total + d + added).

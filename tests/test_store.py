@@ -88,7 +88,8 @@ def _kill_after(args: list[str], delay: float) -> None:
 @pytest.mark.parametrize("command", ["dedup", "analyze"])
 def test_killed_runs_resume_to_the_uninterrupted_result(tmp_path: Path, command: str) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    make_corpus(corpus, 1500)
+    # Recombined paragraphs of five articles relate most pairs, so analyze gets fewer.
+    make_corpus(corpus, 1500 if command == "dedup" else 400)
     clean_out = tmp_path / ("clean.jsonl" if command == "dedup" else "clean")
     run_cli(command, str(corpus), "--out", str(clean_out), "--batch-size", "25", "--workers", "1", "--quiet")
 
@@ -102,8 +103,9 @@ def test_killed_runs_resume_to_the_uninterrupted_result(tmp_path: Path, command:
 
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (1500, 1500)
-        assert db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()[0] == 1500
+        count = 1500 if command == "dedup" else 400
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM documents").fetchone() == (count, count)
+        assert db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()[0] == count
     if command == "dedup":
         assert read_jsonl(out) == read_jsonl(clean_out)
     else:

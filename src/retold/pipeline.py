@@ -34,6 +34,9 @@ from .relate import relate
 from .store import PreparedDocument, Store, StoreError
 
 Mode = Literal["analyze", "dedup"]
+# Verified pairs are committed in chunks of this many, so a killed run resumes
+# verification where it stopped.
+VERIFY_CHUNK = 500
 ProgressCallback = Callable[[str, int, int | None], None]
 
 
@@ -275,8 +278,9 @@ def _verify(
             passages = align_lexical(da.text, clean_of[a].body, db.text, clean_of[b].body)
             pair = relate(da, clean_of[a], db, clean_of[b], scores, passages, same)
         out.append((ids[a], ids[b], body_hashes[a], body_hashes[b], pair))
-        if done % 256 == 0:
-            progress("verify", done, len(todo))
+        if len(out) % VERIFY_CHUNK == 0:
+            store.cache_pairs(out[-VERIFY_CHUNK:])
+            progress("verify", done + 1, len(todo))
     return out
 
 

@@ -89,6 +89,11 @@ class PreparedDocument:
     anchors: np.ndarray
 
 
+def _pair_row(row: tuple[str, str, str, str, Pair | None]) -> tuple[str, str, str, str, str | None, str]:
+    a, b, hash_a, hash_b, pair = row
+    return a, b, hash_a, hash_b, pair.label if pair else None, json.dumps(pair_to_dict(pair)) if pair else "{}"
+
+
 class Store:
     """A retold workspace in one SQLite file."""
 
@@ -303,6 +308,14 @@ class Store:
         ):
             out[(a, b)] = (hash_a, hash_b, pair_from_dict(json.loads(record)) if label else None)
         return out
+
+    def cache_pairs(self, rows: Sequence[tuple[str, str, str, str, Pair | None]]) -> None:
+        """Keep verified pairs as they are computed, so a killed run does not verify them again."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pairs (a, b, hash_a, hash_b, label, record) VALUES (?, ?, ?, ?, ?, ?)",
+                [_pair_row(row) for row in rows],
+            )
 
     def replace_pairs(self, rows: Sequence[tuple[str, str, str, str, Pair | None]], results: dict[str, Any]) -> None:
         """Replace every verified pair and the named results in one transaction."""

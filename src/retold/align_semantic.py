@@ -1,0 +1,793 @@
+"""Sentence-level alignment for reworded text, and the combined aligner.
+
+The method follows the PAN 2014 text-alignment winner (Sanchez-Perez, Sidorov &
+Gelbukh, "A Winning Approach to Text Alignment for Text Reuse Detection at PAN
+2014"), with a pluggable second similarity:
+
+1. **Units.** Sentences of the body (:func:`retold.sentences.sentences`); a sentence
+   with fewer than ``min_unit_terms`` content words (a subhead, "He added.") is
+   joined to the next sentence of its body span, so every unit carries enough words
+   to be compared.
+2. **Vectors.** Content words are the normalised words of :mod:`retold.text` less
+   stop words, reduced by a light suffix stemmer; each unit is a tf-isf vector (term
+   frequency times the log inverse share of the pair's units holding the term) and a
+   set of terms.
+3. **Seeds.** Unit pairs whose tf-isf cosine and Dice coefficient of term sets both
+   reach their thresholds: cosine alone lets one rare shared name carry a pair, Dice
+   alone lets common words do it. When ``sentence_vectors`` is given (a sentence
+   embedder, rows L2-normalised), a pair whose embedding cosine reaches
+   ``min_embedding`` is a seed as well: that finds sentences reworded with few words
+   in common.
+4. **Extension.** Seeds within ``max_gap`` units of each other in *both* documents
+   are linked; each connected group is a candidate passage from its first to its
+   last unit on each side. Linking is not required to be monotone: reworded text
+   often reorders sentences. A candidate whose two sides are not similar as wholes
+   (cosine of the summed tf-isf vectors under ``min_validation``) is clustered again
+   with a smaller gap, down to ``min_gap``: a loose chain of chance seeds falls apart.
+5. **Summaries.** Text condensed from a longer one keeps its order but skips much of
+   the original, so the longer side's seeds lie far apart. A second pass links seeds
+   with ``summary_max_gap`` on the longer side and ``summary_gap`` on the shorter
+   one; its candidates are kept only where the longer side is at least
+   ``summary_ratio`` times the shorter one and they validate.
+6. **Resolution.** Candidates are accepted greedily, heaviest first (sum of seed
+   similarities); one overlapping an accepted passage on either side loses the
+   overlapping units and is clustered again from its remaining seeds. So passages
+   overlap in neither document. Passages shorter than ``min_words`` on either side
+   are dropped.
+
+:func:`align` runs the lexical aligner (:func:`retold.align.align_lexical`) first and
+gives the semantic aligner only what the lexical passages leave: lexical passages are
+exact about where copying starts and ends, sentence alignment is not.
+
+Only text inside the body spans is read; a passage may run across boilerplate lying
+between two body spans whose sentences are aligned, as lexical passages may.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from retold.align import AlignConfig, _body_words, align_lexical
+from retold.model import Passage, PassageKind, Span
+from retold.sentences import sentences
+
+SentenceVectors = Callable[[list[str]], np.ndarray]
+
+# English function words: they carry no content, and two unrelated sentences share
+# many of them, which would inflate Dice. Texts in other languages still align through
+# the tf-isf weights, which discount words that occur in most sentences.
+ENGLISH_STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also s t d ll m re ve said says say
+    """.split()
+)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticAlignConfig:
+    """Parameters of :func:`align_sentences` and :func:`align`.
+
+    Seeds: ``min_cosine`` (tf-isf cosine) and ``min_dice`` (Dice of term sets) are the
+    PAN 2014 winner's 0.33; ``min_embedding`` is the embedding cosine that alone makes a
+    seed (about half of a spun article's sentences reach 0.8 against their source, under
+    a tenth of an independent report's). ``min_unit_terms``: content words a unit needs;
+    shorter sentences join the next one.
+
+    Extension: ``max_gap`` units may separate linked seeds in each document; a
+    candidate failing ``min_validation`` is re-clustered with one less, down to
+    ``min_gap``. Summaries: ``summary_max_gap`` on the longer side and ``summary_gap``
+    on the shorter, kept when the longer side is ``summary_ratio`` times the shorter.
+
+    Output: ``min_words`` is the fewest words a passage has on each side (about one
+    sentence). ``min_single_similarity``: a passage resting on one sentence on either
+    side, with a mean seed similarity under this, is kept only next to another passage
+    (within ``max_gap`` units on both sides): two reports of one story share single
+    facts, in similar words, all the time; next to copied text the same pair is the
+    reworded part of a reuse.
+    ``edited_min_overlap`` is the word overlap (``2 * common / (words_a + words_b)``,
+    common words in order) from which a passage counts as ``edited`` rather than
+    ``reworded``. ``claim_fraction``: in :func:`align`, a unit with at least this share
+    of its characters inside lexical passages is left to them.
+
+    ``lexical`` configures the lexical aligner that :func:`align` runs first.
+    """
+
+    min_cosine: float = 0.33
+    min_dice: float = 0.33
+    min_embedding: float = 0.8
+    min_unit_terms: int = 3
+    max_gap: int = 4
+    min_gap: int = 0
+    min_validation: float = 0.34
+    summary_max_gap: int = 24
+    summary_gap: int = 2
+    summary_ratio: float = 3.0
+    min_words: int = 12
+    min_single_similarity: float = 0.55
+    edited_min_overlap: float = 0.8
+    claim_fraction: float = 0.5
+    stem_length: int = 7
+    stopwords: frozenset[str] = ENGLISH_STOPWORDS
+    lexical: AlignConfig = field(default_factory=AlignConfig)
+
+    def __post_init__(self) -> None:
+        for name in (
+            "min_cosine",
+            "min_dice",
+            "min_embedding",
+            "min_validation",
+            "edited_min_overlap",
+            "min_single_similarity",
+        ):
+            value = getattr(self, name)
+            _require(0.0 <= value <= 1.0, f"{name} must be in [0, 1], got {value}")
+        _require(0.0 < self.claim_fraction <= 1.0, f"claim_fraction must be in (0, 1], got {self.claim_fraction}")
+        _require(self.min_unit_terms >= 1, f"min_unit_terms must be >= 1, got {self.min_unit_terms}")
+        _require(0 <= self.min_gap <= self.max_gap, f"need 0 <= min_gap <= max_gap, got {self.min_gap}, {self.max_gap}")
+        _require(self.summary_gap >= 0, f"summary_gap must be >= 0, got {self.summary_gap}")
+        _require(
+            self.summary_max_gap >= self.max_gap,
+            f"summary_max_gap must be >= max_gap ({self.max_gap}), got {self.summary_max_gap}",
+        )
+        _require(self.summary_ratio >= 1.0, f"summary_ratio must be >= 1, got {self.summary_ratio}")
+        _require(self.min_words >= 1, f"min_words must be >= 1, got {self.min_words}")
+        _require(self.stem_length >= 3, f"stem_length must be >= 3, got {self.stem_length}")
+
+
+DEFAULT_SEMANTIC_CONFIG = SemanticAlignConfig()
+import os
+THROUGH = bool(os.environ.get("THROUGH"))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def stem(word: str) -> str:
+    """A light English suffix stemmer: inflections off, then a length cap.
+
+    Porter-like enough for sentence similarity ("forces", "forced", "forcing" and
+    "force" meet at "forc"; "militias" at "militia"), and harmless on other languages:
+    only Latin-script words longer than four letters are touched, and the cap merely
+    merges derivations ("governments", "governor").
+    """
+    if len(word) <= 4 or not word.isascii():
+        return word
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") or word.endswith("ly"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if word.endswith("y") and len(word) > 3:
+        word = word[:-1] + "i"
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One document's units and words.
+
+    Words are the body words of :func:`retold.align._body_words` in text order;
+    ``word_unit`` and ``word_term`` say which unit holds each and which content term
+    it is (-1: outside every sentence, or a stop word).
+    """
+
+    starts: np.ndarray  # raw start of each unit (its first sentence's start)
+    ends: np.ndarray  # raw end of each unit (its last sentence's end)
+    word_ids: np.ndarray  # int64 pair-vocabulary id of each body word, for overlap and kinds
+    word_starts: np.ndarray  # raw start of each body word
+    word_ends: np.ndarray
+    word_unit: np.ndarray  # unit of each word, -1 outside every sentence
+    word_term: np.ndarray  # pair term id of each word, -1 for a stop word
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def text(self, raw: str, unit: int) -> str:
+        return raw[int(self.starts[unit]) : int(self.ends[unit])]
+
+
+def _term_ids(vocab: list[str], config: SemanticAlignConfig) -> np.ndarray:
+    """Term id of each distinct word of the pair (-1 for stop words), stemming each word once."""
+    terms: dict[str, int] = {}
+    ids = np.full(len(vocab), -1, dtype=np.int64)
+    stopwords, cap = config.stopwords, config.stem_length
+    for k, word in enumerate(vocab):
+        # One-letter Latin words are initials or list marks; other scripts' single
+        # characters (Chinese) are words.
+        if word in stopwords or (len(word) == 1 and word.isascii()):
+            continue
+        ids[k] = terms.setdefault(stem(word)[:cap], len(terms))
+    return ids
+
+
+def _side(
+    raw: str,
+    body: Sequence[Span],
+    words: tuple[list[str], np.ndarray, np.ndarray],
+    word_ids: np.ndarray,
+    term_of_word: np.ndarray,
+    config: SemanticAlignConfig,
+) -> _Side:
+    _, word_starts, word_ends = words
+    word_term = term_of_word[word_ids] if len(word_ids) else word_ids
+    spans = sentences(raw, body)
+    if not spans:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Side(empty, empty, word_ids, word_starts, word_ends, np.full(len(word_ids), -1), word_term)
+    sent_starts = np.fromiter((s.start for s in spans), np.int64, len(spans))
+    sent_ends = np.fromiter((s.end for s in spans), np.int64, len(spans))
+    # Sentences are cut between words, so bisection finds each word's sentence.
+    where = np.searchsorted(sent_starts, word_starts, side="right") - 1
+    inside = (where >= 0) & (word_ends <= sent_ends[np.maximum(where, 0)])
+    word_sentence = np.where(inside, where, -1)
+    content = (word_sentence >= 0) & (word_term >= 0)
+    sizes = np.bincount(word_sentence[content], minlength=len(spans)).tolist()
+    # Short sentences join the next one of their body span; a body span boundary is never crossed.
+    span_of = np.searchsorted(np.fromiter((s.start for s in sorted(body)), np.int64), sent_starts, side="right")
+    span_of = span_of.tolist()
+    unit_of = [0] * len(spans)
+    units = 0
+    pending_terms = 0
+    pending_from = 0
+    for k in range(len(spans)):
+        pending_terms += sizes[k]
+        last_of_span = k + 1 == len(spans) or span_of[k + 1] != span_of[k]
+        if pending_terms >= config.min_unit_terms or last_of_span:
+            joins_previous = (
+                pending_terms < config.min_unit_terms and units > 0 and span_of[pending_from - 1] == span_of[k]
+            )
+            unit = units - 1 if joins_previous else units
+            for m in range(pending_from, k + 1):
+                unit_of[m] = unit
+            units = unit + 1
+            pending_terms, pending_from = 0, k + 1
+    unit_of_sentence = np.asarray(unit_of, dtype=np.int64)
+    starts = np.full(units, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(starts, unit_of_sentence, sent_starts)
+    ends = np.zeros(units, dtype=np.int64)
+    np.maximum.at(ends, unit_of_sentence, sent_ends)
+    word_unit = np.where(word_sentence >= 0, unit_of_sentence[np.maximum(word_sentence, 0)], -1)
+    return _Side(starts, ends, word_ids, word_starts, word_ends, word_unit, word_term)
+
+
+def _sides(
+    raw_a: str, body_a: Sequence[Span], raw_b: str, body_b: Sequence[Span], config: SemanticAlignConfig
+) -> tuple[_Side, _Side]:
+    words_a = _body_words(raw_a, body_a)
+    words_b = _body_words(raw_b, body_b)
+    vocab = {word: k for k, word in enumerate(dict.fromkeys(words_a[0] + words_b[0]))}
+    ids_a = np.fromiter(map(vocab.__getitem__, words_a[0]), np.int64, len(words_a[0]))
+    ids_b = np.fromiter(map(vocab.__getitem__, words_b[0]), np.int64, len(words_b[0]))
+    term_of_word = _term_ids(list(vocab), config)
+    return (
+        _side(raw_a, body_a, words_a, ids_a, term_of_word, config),
+        _side(raw_b, body_b, words_b, ids_b, term_of_word, config),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Similarity:
+    """Unit-by-unit similarities of a pair, and what validation needs to weigh ranges of units."""
+
+    cosine: np.ndarray  # (units_a, units_b) tf-isf cosine
+    dice: np.ndarray  # Dice coefficient of term sets
+    embedding: np.ndarray | None  # embedding cosine, when an embedder was given
+    isf: np.ndarray  # weight of each term
+    terms_a: np.ndarray  # term of each content word of a, in text order
+    units_a: np.ndarray  # unit of each of them (non-decreasing)
+    terms_b: np.ndarray
+    units_b: np.ndarray
+
+    def range_cosine(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """Cosine of the summed tf-isf vectors of units ``[i0, i1]`` of a and ``[j0, j1]`` of b."""
+        size = len(self.isf)
+        lo, hi = np.searchsorted(self.units_a, (i0, i1 + 1))
+        va = np.bincount(self.terms_a[lo:hi], minlength=size) * self.isf
+        lo, hi = np.searchsorted(self.units_b, (j0, j1 + 1))
+        vb = np.bincount(self.terms_b[lo:hi], minlength=size) * self.isf
+        denominator = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / denominator if denominator > 0 else 0.0
+
+
+def _content(side: _Side) -> tuple[np.ndarray, np.ndarray]:
+    keep = (side.word_unit >= 0) & (side.word_term >= 0)
+    return side.word_term[keep], side.word_unit[keep]
+
+
+def _similarity(
+    raw_a: str,
+    a: _Side,
+    raw_b: str,
+    b: _Side,
+    sentence_vectors: SentenceVectors | None,
+) -> _Similarity:
+    terms_a, units_a = _content(a)
+    terms_b, units_b = _content(b)
+    na, nb = len(a), len(b)
+    size = int(max(terms_a.max(initial=-1), terms_b.max(initial=-1))) + 1
+    # (unit, term) pairs with their counts, units of b numbered after those of a.
+    keys = np.concatenate((units_a * size + terms_a, (units_b + na) * size + terms_b))
+    pairs, counts = np.unique(keys, return_counts=True)
+    unit, term = pairs // max(size, 1), pairs % max(size, 1)
+    # Inverse sentence frequency over the units of both documents: with two documents,
+    # document frequency could not tell a word from another.
+    unit_freq = np.bincount(term, minlength=size)
+    isf = np.log((na + nb) / np.maximum(unit_freq, 1))
+    weight = counts * isf[term]
+    norms = np.sqrt(np.bincount(unit, weights=weight * weight, minlength=na + nb))
+    set_sizes = np.bincount(unit, minlength=na + nb).astype(np.float64)
+    # Only terms present on both sides contribute to a dot product. Sparse products:
+    # each unit holds a dozen terms, and BLAS threads stall on a busy machine.
+    in_a = np.zeros(size, dtype=bool)
+    in_a[term[unit < na]] = True
+    in_b = np.zeros(size, dtype=bool)
+    in_b[term[unit >= na]] = True
+    shared = in_a & in_b
+    hit = shared[term]
+    from_a = hit & (unit < na)
+    from_b = hit & (unit >= na)
+    weights_a = sparse.csr_matrix((weight[from_a], (unit[from_a], term[from_a])), shape=(na, size))
+    weights_b = sparse.csr_matrix((weight[from_b], (unit[from_b] - na, term[from_b])), shape=(nb, size))
+    dot = (weights_a @ weights_b.T).toarray()
+    norm_product = norms[:na, None] * norms[None, na:]
+    cosine = np.divide(dot, norm_product, out=np.zeros_like(dot), where=norm_product > 0)
+    weights_a.data[:] = 1.0
+    weights_b.data[:] = 1.0
+    common = (weights_a @ weights_b.T).toarray()
+    size_sum = set_sizes[:na, None] + set_sizes[None, na:]
+    dice = np.divide(2.0 * common, size_sum, out=np.zeros_like(common), where=size_sum > 0)
+    embedding = None
+    if sentence_vectors is not None:
+        va = np.asarray(sentence_vectors([a.text(raw_a, u) for u in range(na)]), dtype=np.float32)
+        vb = np.asarray(sentence_vectors([b.text(raw_b, u) for u in range(nb)]), dtype=np.float32)
+        _require(
+            va.ndim == 2 and vb.ndim == 2 and va.shape[0] == na and vb.shape[0] == nb,
+            "sentence_vectors must return one row per sentence",
+        )
+        embedding = (va @ vb.T).astype(np.float64)
+    return _Similarity(cosine, dice, embedding, isf, terms_a, units_a, terms_b, units_b)
+
+
+# A seed: unit i of a, unit j of b, and the similarity that made it.
+Seed = tuple[int, int, float]
+
+
+def _seeds(sim: _Similarity, config: SemanticAlignConfig) -> list[Seed]:
+    lexical = (sim.cosine >= config.min_cosine) & (sim.dice >= config.min_dice)
+    strength = sim.cosine
+    if sim.embedding is not None:
+        semantic = sim.embedding >= config.min_embedding
+        lexical |= semantic
+        strength = np.maximum(strength, sim.embedding)
+    i, j = np.nonzero(lexical)
+    return list(zip(i.tolist(), j.tolist(), strength[i, j].tolist(), strict=True))
+
+
+class _Claims:
+    """Units already taken on each side, with prefix counts for O(1) range checks."""
+
+    def __init__(self, claimed_a: np.ndarray, claimed_b: np.ndarray) -> None:
+        self.a = claimed_a.copy()
+        self.b = claimed_b.copy()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.prefix_a = np.concatenate(([0], np.cumsum(self.a))).tolist()
+        self.prefix_b = np.concatenate(([0], np.cumsum(self.b))).tolist()
+
+    def free(self, i0: int, i1: int, j0: int, j1: int) -> bool:
+        """No claimed unit in ``[i0, i1]`` on a nor in ``[j0, j1]`` on b."""
+        return self.prefix_a[i1 + 1] == self.prefix_a[i0] and self.prefix_b[j1 + 1] == self.prefix_b[j0]
+
+    def take(self, i0: int, i1: int, j0: int, j1: int) -> None:
+        self.a[i0 : i1 + 1] = True
+        self.b[j0 : j1 + 1] = True
+        self._refresh()
+
+
+def _cluster(seeds: list[Seed], gap_a: int, gap_b: int, claims: _Claims) -> list[list[Seed]]:
+    """Connected groups of seeds, two seeds linked when at most ``gap_a`` units separate them
+    in a and ``gap_b`` in b and no claimed unit lies between them on either side."""
+    if not seeds:
+        return []
+    ordered = sorted(seeds)
+    parent = list(range(len(ordered)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    window = 0
+    for k, (i, j, _) in enumerate(ordered):
+        while ordered[window][0] < i - gap_a - 1:
+            window += 1
+        for m in range(window, k):
+            i2, j2, _ = ordered[m]
+            if abs(j - j2) > gap_b + 1:
+                continue
+            lo_j, hi_j = min(j, j2), max(j, j2)
+            if claims.free(i2, i, lo_j, hi_j):
+                root_k, root_m = find(k), find(m)
+                if root_k != root_m:
+                    parent[max(root_k, root_m)] = min(root_k, root_m)
+    groups: dict[int, list[Seed]] = {}
+    for k, seed in enumerate(ordered):
+        groups.setdefault(find(k), []).append(seed)
+    return list(groups.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    seeds: list[Seed]
+    i0: int
+    i1: int
+    j0: int
+    j1: int
+
+    @property
+    def weight(self) -> float:
+        return sum(s[2] for s in self.seeds)
+
+
+def _candidate(seeds: list[Seed]) -> _Candidate:
+    return _Candidate(
+        seeds, min(s[0] for s in seeds), max(s[0] for s in seeds), min(s[1] for s in seeds), max(s[1] for s in seeds)
+    )
+
+
+def _valid(c: _Candidate, sim: _Similarity, config: SemanticAlignConfig) -> bool:
+    """Whether the two sides are similar as wholes: cosine of their summed tf-isf vectors,
+    or (seeds found by the embedder) the mean embedding similarity of the seeds."""
+    if sim.embedding is not None:
+        mean = float(np.mean([sim.embedding[i, j] for i, j, _ in c.seeds]))
+        if mean >= config.min_embedding:
+            return True
+    return sim.range_cosine(c.i0, c.i1, c.j0, c.j1) >= config.min_validation
+
+
+def _extend(
+    seeds: list[Seed], gap_a: int, gap_b: int, sim: _Similarity, claims: _Claims, config: SemanticAlignConfig
+) -> list[_Candidate]:
+    """Validated candidates from seeds: cluster, and re-cluster what fails with smaller gaps."""
+    out: list[_Candidate] = []
+    stack = [(seeds, gap_a, gap_b)]
+    while stack:
+        group, ga, gb = stack.pop()
+        for members in _cluster(group, ga, gb, claims):
+            candidate = _candidate(members)
+            if _valid(candidate, sim, config):
+                out.append(candidate)
+            elif len(members) > 1 and max(ga, gb) > config.min_gap:
+                stack.append((members, max(ga - 1, config.min_gap), max(gb - 1, config.min_gap)))
+    return out
+
+
+def _chars(side: _Side, u0: int, u1: int) -> int:
+    return int(side.ends[u1] - side.starts[u0])
+
+
+def _summaries(
+    seeds: list[Seed], a: _Side, b: _Side, sim: _Similarity, claims: _Claims, config: SemanticAlignConfig
+) -> list[_Candidate]:
+    """Candidates in which one side condenses the other, tried both ways."""
+    out: list[_Candidate] = []
+    for gap_a, gap_b in ((config.summary_gap, config.summary_max_gap), (config.summary_max_gap, config.summary_gap)):
+        for c in _extend(seeds, gap_a, gap_b, sim, claims, config):
+            short, long = _chars(a, c.i0, c.i1), _chars(b, c.j0, c.j1)
+            if gap_a > gap_b:
+                short, long = long, short
+            if long >= config.summary_ratio * short and len(c.seeds) > 1:
+                out.append(c)
+    return out
+
+
+def _resolve(
+    candidates: list[_Candidate],
+    sim: _Similarity,
+    claims: _Claims,
+    config: SemanticAlignConfig,
+    keep: Callable[[_Candidate], bool],
+) -> list[_Candidate]:
+    """Greedy non-overlapping selection, heaviest first; losers keep their unclaimed seeds and retry."""
+    heap: list[tuple[float, int, int, int, _Candidate]] = []
+    serial = 0
+
+    def push(c: _Candidate) -> None:
+        nonlocal serial
+        if keep(c):
+            heapq.heappush(heap, (-c.weight, c.i0, c.j0, serial, c))
+            serial += 1
+
+    for c in candidates:
+        push(c)
+    accepted: list[_Candidate] = []
+    while heap:
+        *_, c = heapq.heappop(heap)
+        if claims.free(c.i0, c.i1, c.j0, c.j1):
+            claims.take(c.i0, c.i1, c.j0, c.j1)
+            accepted.append(c)
+            continue
+        rest = [s for s in c.seeds if not claims.a[s[0]] and not claims.b[s[1]]]
+        if rest:
+            for piece in _extend(rest, config.max_gap, config.max_gap, sim, claims, config):
+                push(piece)
+    return accepted
+
+
+def _words_in(side: _Side, start: int, end: int) -> tuple[int, int]:
+    """Index range ``[w0, w1)`` of the body words inside raw ``[start, end)``."""
+    w0 = int(np.searchsorted(side.word_starts, start, side="left"))
+    w1 = int(np.searchsorted(side.word_ends, end, side="right"))
+    return w0, max(w0, w1)
+
+
+def _kind_and_overlap(a_ids: list[int], b_ids: list[int], config: SemanticAlignConfig) -> tuple[PassageKind, float]:
+    """``verbatim`` when the normalised words are equal (the rule of :mod:`retold.align`),
+    ``edited`` when most words are common in order, ``reworded`` otherwise."""
+    if a_ids == b_ids:
+        return "verbatim", 1.0
+    matcher = difflib.SequenceMatcher(None, a_ids, b_ids, autojunk=False)
+    common = sum(block.size for block in matcher.get_matching_blocks())
+    overlap = 2 * common / max(len(a_ids) + len(b_ids), 1)
+    return ("edited" if overlap >= config.edited_min_overlap else "reworded"), overlap
+
+
+def _passage(a: _Side, b: _Side, span_a: Span, span_b: Span, score: float, config: SemanticAlignConfig) -> Passage:
+    a0, a1 = _words_in(a, span_a.start, span_a.end)
+    b0, b1 = _words_in(b, span_b.start, span_b.end)
+    kind, _ = _kind_and_overlap(a.word_ids[a0:a1].tolist(), b.word_ids[b0:b1].tolist(), config)
+    return Passage(span_a, span_b, kind, min(1.0, score))
+
+
+def _long_enough(a: _Side, b: _Side, span_a: Span, span_b: Span, min_words: int) -> bool:
+    a0, a1 = _words_in(a, span_a.start, span_a.end)
+    b0, b1 = _words_in(b, span_b.start, span_b.end)
+    return a1 - a0 >= min_words and b1 - b0 >= min_words
+
+
+def _run(
+    raw_a: str,
+    a: _Side,
+    raw_b: str,
+    b: _Side,
+    config: SemanticAlignConfig,
+    sentence_vectors: SentenceVectors | None,
+    claimed_a: np.ndarray,
+    claimed_b: np.ndarray,
+    anchors: Sequence[tuple[int, int, int, int]] = (),
+    through: bool = False,
+) -> tuple[list[_Candidate], _Similarity | None]:
+    if len(a) == 0 or len(b) == 0:
+        return [], None
+    sim = _similarity(raw_a, a, raw_b, b, sentence_vectors)
+    seeds = [s for s in _seeds(sim, config) if not claimed_a[s[0]] and not claimed_b[s[1]]]
+    if not seeds:
+        return [], sim
+    real = {(i, j) for i, j, _ in seeds}
+    if through:
+        # The ends of each lexical passage are seeds too, so that a reworded stretch
+        # between two copied ones is linked to them.
+        known = set(real)
+        for i0, i1, j0, j1 in anchors:
+            for key in ((i0, j0), (i1, j1)):
+                if i0 <= i1 and j0 <= j1 and key not in known:
+                    known.add(key)
+                    seeds.append((*key, 1.0))
+    claims = _Claims(claimed_a, claimed_b)
+
+    def keep(c: _Candidate) -> bool:
+        if not any((i, j) in real for i, j, _ in c.seeds):
+            return False
+        span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))
+        span_b = Span(int(b.starts[c.j0]), int(b.ends[c.j1]))
+        return _long_enough(a, b, span_a, span_b, config.min_words)
+
+    normal = _extend(seeds, config.max_gap, config.max_gap, sim, _Claims(claimed_a, claimed_b), config)
+    summary = _summaries(seeds, a, b, sim, _Claims(claimed_a, claimed_b), config)
+    accepted = _resolve(normal + summary, sim, claims, config, keep)
+    strong = [c for c in accepted if not _weak(c, config)]
+    boxes = [(c.i0, c.i1, c.j0, c.j1) for c in strong] + list(anchors)
+    kept = [c for c in accepted if not _weak(c, config) or _near(c, boxes, config.max_gap)]
+    # Scores are over the similarity seeds only.
+    return [_Candidate([s for s in c.seeds if (s[0], s[1]) in real], c.i0, c.i1, c.j0, c.j1) for c in kept], sim
+
+
+def _weak(c: _Candidate, config: SemanticAlignConfig) -> bool:
+    """One sentence on a side, with a middling similarity: a shared fact as likely as reuse."""
+    single = c.i0 == c.i1 or c.j0 == c.j1
+    return single and c.weight / len(c.seeds) < config.min_single_similarity
+
+
+def _near(c: _Candidate, boxes: Sequence[tuple[int, int, int, int]], gap: int) -> bool:
+    """Whether another passage lies within ``gap`` units of ``c`` on both sides."""
+    for i0, i1, j0, j1 in boxes:
+        if (i0, i1, j0, j1) == (c.i0, c.i1, c.j0, c.j1):
+            continue
+        if max(i0 - c.i1, c.i0 - i1) - 1 <= gap and max(j0 - c.j1, c.j0 - j1) - 1 <= gap:
+            return True
+    return False
+
+
+def align_sentences(
+    raw_a: str,
+    body_a: Sequence[Span],
+    raw_b: str,
+    body_b: Sequence[Span],
+    config: SemanticAlignConfig = DEFAULT_SEMANTIC_CONFIG,
+    sentence_vectors: SentenceVectors | None = None,
+) -> list[Passage]:
+    """Passages the two documents share sentence by sentence, reworded or not.
+
+    Args:
+        raw_a, raw_b: the raw texts.
+        body_a, body_b: the spans of main text in each; nothing outside them is read.
+        config: parameters.
+        sentence_vectors: optional sentence embedder, ``texts -> (len(texts), dim)``
+            array of L2-normalised rows; its cosine is a second seed signal.
+
+    Returns:
+        Passages sorted by ``a_span.start``, non-overlapping in both documents, each
+        from the start of its first sentence to the end of its last on both sides.
+        ``kind`` is ``verbatim`` (equal normalised words), ``edited`` (word overlap
+        at least ``edited_min_overlap``) or ``reworded``; ``score`` is the mean
+        similarity of its seed sentence pairs (tf-isf cosine, or the embedding cosine
+        where higher). Deterministic.
+    """
+    a, b = _sides(raw_a, body_a, raw_b, body_b, config)
+    free_a, free_b = np.zeros(len(a), dtype=bool), np.zeros(len(b), dtype=bool)
+    accepted, _ = _run(raw_a, a, raw_b, b, config, sentence_vectors, free_a, free_b)
+    passages = []
+    for c in accepted:
+        span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))
+        span_b = Span(int(b.starts[c.j0]), int(b.ends[c.j1]))
+        passages.append(_passage(a, b, span_a, span_b, c.weight / len(c.seeds), config))
+    passages.sort(key=lambda p: (p.a_span.start, p.b_span.start))
+    return passages
+
+
+def _claimed_units(side: _Side, spans: list[Span], fraction: float) -> np.ndarray:
+    """Units with at least ``fraction`` of their word characters inside ``spans``."""
+    if not spans or not len(side):
+        return np.zeros(len(side), dtype=bool)
+    covered = np.zeros(len(side.word_starts), dtype=bool)
+    for span in spans:
+        w0, w1 = _words_in(side, span.start, span.end)
+        covered[w0:w1] = True
+    lengths = side.word_ends - side.word_starts
+    all_chars = np.concatenate(([0], np.cumsum(lengths)))
+    covered_chars = np.concatenate(([0], np.cumsum(np.where(covered, lengths, 0))))
+    first = np.searchsorted(side.word_starts, side.starts, side="left")
+    last = np.searchsorted(side.word_ends, side.ends, side="right")
+    total = all_chars[last] - all_chars[first]
+    return (total > 0) & (covered_chars[last] - covered_chars[first] >= fraction * total)
+
+
+def _unit_range(side: _Side, span: Span) -> tuple[int, int]:
+    """First and last unit overlapping ``span`` (first > last when none does)."""
+    first = int(np.searchsorted(side.ends, span.start, side="right"))
+    last = int(np.searchsorted(side.starts, span.end, side="left")) - 1
+    return first, last
+
+
+def _clip(
+    a: _Side, b: _Side, span_a: Span, span_b: Span, lexical: list[Passage], min_words: int
+) -> list[tuple[Span, Span]]:
+    """A semantic passage's spans less the lexical passages, the pieces paired across sides.
+
+    Each piece lies between two neighbours: a lexical passage or the passage's own edge.
+    An a-piece pairs with the b-piece that has the same neighbours (the text between two
+    copied stretches was reworded), or else one of the same (shuffled text), larger
+    pieces first. Pieces shorter than ``min_words`` on either side are dropped.
+    """
+    touching = [
+        k for k, p in enumerate(lexical) if _overlap(p.a_span, span_a) or _overlap(p.b_span, span_b)
+    ]
+    if not touching:
+        return [(span_a, span_b)] if _long_enough(a, b, span_a, span_b, min_words) else []
+    pieces_a = _pieces(a, span_a, [(lexical[k].a_span, k) for k in touching])
+    pieces_b = _pieces(b, span_b, [(lexical[k].b_span, k) for k in touching])
+    options = []
+    for x, (piece_a, left_a, right_a) in enumerate(pieces_a):
+        for y, (piece_b, left_b, right_b) in enumerate(pieces_b):
+            shared = (left_a == left_b) + (right_a == right_b)
+            if shared and _long_enough(a, b, piece_a, piece_b, min_words):
+                options.append((-shared, -(len(piece_a) + len(piece_b)), x, y))
+    out = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _, _, x, y in sorted(options):
+        if x not in used_a and y not in used_b:
+            used_a.add(x)
+            used_b.add(y)
+            out.append((pieces_a[x][0], pieces_b[y][0]))
+    return out
+
+
+def _overlap(x: Span, y: Span) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+def _pieces(side: _Side, span: Span, taken: list[tuple[Span, int]]) -> list[tuple[Span, int, int]]:
+    """``span`` less the ``taken`` spans, each piece shrunk to whole words, with the ids of
+    what bounds it on the left and right (-1: the edge of ``span``)."""
+    pieces: list[tuple[Span, int, int]] = []
+    position, left = span.start, -1
+    bounds = sorted((t, k) for t, k in taken if _overlap(t, span))
+    for t, k in [*bounds, (Span(span.end, span.end), -1)]:
+        end = min(t.start, span.end)
+        if end > position:
+            w0, w1 = _words_in(side, position, end)
+            if w1 > w0:
+                pieces.append((Span(int(side.word_starts[w0]), int(side.word_ends[w1 - 1])), left, k))
+        position, left = max(position, t.end), k
+    return pieces
+
+
+def align(
+    raw_a: str,
+    body_a: Sequence[Span],
+    raw_b: str,
+    body_b: Sequence[Span],
+    config: SemanticAlignConfig = DEFAULT_SEMANTIC_CONFIG,
+    sentence_vectors: SentenceVectors | None = None,
+) -> list[Passage]:
+    """Lexical and semantic passages of a pair, overlapping in neither document.
+
+    The lexical aligner runs first (``config.lexical``); its passages stand as they
+    are. Sentence alignment then works on the units the lexical passages leave (a
+    unit is left to them when ``claim_fraction`` of it lies inside one), and its
+    passages are cut clear of the lexical ones at word boundaries. Passages are sorted
+    by ``a_span.start``; see :func:`retold.align.align_lexical` and
+    :func:`align_sentences` for kinds and scores.
+    """
+    lexical = align_lexical(raw_a, body_a, raw_b, body_b, config.lexical)
+    a, b = _sides(raw_a, body_a, raw_b, body_b, config)
+    anchors = [(*_unit_range(a, p.a_span), *_unit_range(b, p.b_span)) for p in lexical]
+    if THROUGH:
+        claimed_a, claimed_b = np.zeros(len(a), dtype=bool), np.zeros(len(b), dtype=bool)
+    else:
+        claimed_a = _claimed_units(a, [p.a_span for p in lexical], config.claim_fraction)
+        claimed_b = _claimed_units(b, [p.b_span for p in lexical], config.claim_fraction)
+    accepted, _ = _run(raw_a, a, raw_b, b, config, sentence_vectors, claimed_a, claimed_b, anchors, THROUGH)
+    passages = list(lexical)
+    for c in accepted:
+        span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))
+        span_b = Span(int(b.starts[c.j0]), int(b.ends[c.j1]))
+        for x, y in _clip(a, b, span_a, span_b, lexical, config.min_words):
+            passages.append(_passage(a, b, x, y, c.weight / len(c.seeds), config))
+    passages.sort(key=lambda p: (p.a_span.start, p.b_span.start))
+    return passages
+
+
+__all__ = [
+    "DEFAULT_SEMANTIC_CONFIG",
+    "ENGLISH_STOPWORDS",
+    "SemanticAlignConfig",
+    "SentenceVectors",
+    "align",
+    "align_sentences",
+    "stem",
+]

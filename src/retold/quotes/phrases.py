@@ -1,0 +1,409 @@
+"""Tokens and the noun phrases that name a speaker, read around a reporting verb.
+
+No parser and no model: a speaker is a pronoun, a run of capitalised words (a name,
+with its titles, or an organisation), or a short description opened by a
+determiner ("the statement", "a Pentagon official"). That covers the attribution
+constructions of news prose; what it misses (a long relative clause between a
+subject and its verb) is left unattributed rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from retold.model import Span
+from retold.quotes.lexicon import (
+    DETERMINERS,
+    DOCUMENT_NOUNS,
+    FIRST_PERSON,
+    GROUP_PRONOUNS,
+    INTERVENING,
+    NAME_PARTICLES,
+    NOT_NAMES,
+    OBJECT_MARKERS,
+    ORGANISATION_CONNECTORS,
+    ORGANISATION_HEADS,
+    PERSON_PRONOUNS,
+    PRONOUNS,
+    REPORTING_VERBS,
+    TITLES,
+)
+
+# A masked quotation ("_" for each quoted character), a word (letters and digits with
+# inner apostrophes, hyphens and dots: "Kata’ib", "al-Ameri", "U.S"), a quotation mark,
+# or one punctuation character.
+_TOKEN = re.compile(r"(?P<quote>_+)|(?P<word>[^\W_](?:[^\W_]|['’.\-&](?=[^\W_]))*)|(?P<other>\S)")
+_QUOTE_CHARS = frozenset('"“”„‟«»')
+# Longest description read backwards from a verb ("the assistant leader of the caucus").
+MAX_DESCRIPTION = 6
+# Longest appositive skipped between a name and its verb ("X, a Pentagon spokesperson, said").
+MAX_APPOSITIVE = 24
+# Longest noun phrase read forwards after a verb or at the start of a sentence.
+MAX_FORWARD = 10
+# Words that end a phrase read forwards or backwards.
+_CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "and", "or", "but", "to", "yet", "if", "because"})
+
+# "went on to say", "continued to insist", "wanted to stress": verbs between a subject and its cue.
+_CATENATIVE = frozenset(
+    {
+        "on",
+        "continued",
+        "continues",
+        "went",
+        "wanted",
+        "wants",
+        "tried",
+        "tries",
+        "decided",
+        "chose",
+        "proceeded",
+        "appeared",
+        "seemed",
+        "sought",
+        "used",
+        "has",
+        "had",
+        "have",
+        "going",
+    }
+)
+_CATENATIVE_VERBS = frozenset({"went", "goes", "go", "going"})
+
+MentionKind = Literal["person", "organisation", "pronoun", "document", "group", "description"]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: Literal["word", "quote", "mark", "punct"]
+
+    @property
+    def key(self) -> str:
+        """Case-folded, dots and apostrophe shapes unified: "U.S" -> "us", "Mr." -> "mr"."""
+        return self.text.casefold().replace(".", "").replace("’", "'")
+
+    @property
+    def is_word(self) -> bool:
+        return self.kind == "word"
+
+    @property
+    def capitalised(self) -> bool:
+        return self.kind == "word" and self.text[0].isupper()
+
+    @property
+    def possessive(self) -> bool:
+        return self.kind == "word" and self.key.endswith("'s") and len(self.key) > 2
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A phrase naming a speaker: where it is, what kind, and its core text.
+
+    ``text`` is a person's name without titles, an organisation's name without a
+    leading article, the pronoun, or the description as written; ``head`` is the
+    last word of a description ("statement", "commission").
+    """
+
+    span: Span
+    kind: MentionKind
+    text: str
+    head: str = ""
+
+
+def tokenize(text: str, start: int, end: int) -> list[Token]:
+    out: list[Token] = []
+    for m in _TOKEN.finditer(text, start, end):
+        if m.lastgroup == "quote":
+            out.append(Token(m.group(), m.start(), m.end(), "quote"))
+        elif m.lastgroup == "word":
+            out.append(Token(m.group(), m.start(), m.end(), "word"))
+        else:
+            kind: Literal["mark", "punct"] = "mark" if m.group() in _QUOTE_CHARS else "punct"
+            out.append(Token(m.group(), m.start(), m.end(), kind))
+    return out
+
+
+def _particle_name(token: Token) -> bool:
+    """ "al-Ameri", "bin", "van": lower-case parts of names."""
+    if token.key in NAME_PARTICLES:
+        return True
+    head, _, rest = token.text.partition("-")
+    return bool(rest) and head.casefold() in NAME_PARTICLES and rest[:1].isupper()
+
+
+def name_token(token: Token) -> bool:
+    return token.kind == "word" and (token.capitalised or _particle_name(token)) and not token.possessive
+
+
+def is_cue(token: Token) -> bool:
+    return token.kind == "word" and token.text[0].islower() and token.key in REPORTING_VERBS
+
+
+def _pronoun(token: Token) -> Mention | None:
+    if token.kind == "word" and token.key in PRONOUNS and (token.text.islower() or token.text.istitle()):
+        return Mention(Span(token.start, token.end), "pronoun", token.key)
+    return None
+
+
+def _join(tokens: Sequence[Token], text: str | None = None) -> str:
+    if text is not None:
+        return " ".join(text[tokens[0].start : tokens[-1].end].split())
+    return " ".join(t.text for t in tokens)
+
+
+def classify_run(run: Sequence[Token], keep: Literal["first", "last"] = "last") -> Mention | None:
+    """A run of capitalised words as a person (titles dropped), an organisation, or None.
+
+    Runs joined by connectors ("of", "and") are one organisation when they name one
+    ("Coordinating Committee of the Iraqi Resistance"); otherwise only the part next
+    to the verb is kept (``keep``): "Kadhimi and Biden said" is Biden speaking.
+    """
+    tokens = list(run)
+    while tokens and (tokens[0].key in NOT_NAMES or tokens[0].key in ORGANISATION_CONNECTORS):
+        tokens.pop(0)
+    while tokens and tokens[-1].key in ORGANISATION_CONNECTORS:
+        tokens.pop()
+    if not tokens:
+        return None
+    heads = [i for i, t in enumerate(tokens) if t.key in ORGANISATION_HEADS and t.capitalised]
+    connectors = [i for i, t in enumerate(tokens) if t.key in ORGANISATION_CONNECTORS and not t.capitalised]
+    if connectors and not heads:
+        # Not one organisation: keep the part on the verb's side of the last (or first) connector.
+        cut = connectors[-1] + 1 if keep == "last" else 0
+        stop = len(tokens) if keep == "last" else connectors[0]
+        return classify_run(tokens[cut:stop], keep)
+    titles = [i for i, t in enumerate(tokens) if t.key in TITLES]
+    last_title = titles[-1] if titles else -1
+    after = tokens[last_title + 1 :]
+    span = Span(tokens[0].start, tokens[-1].end)
+    named_by_head = any(i > last_title for i in heads) or any(c > heads[0] for c in connectors) if heads else False
+    if named_by_head or (heads and not after):
+        if len(tokens) == 1:
+            # "The Committee", "the Post": a bare head word stands for a named organisation.
+            return Mention(span, "group", _join(tokens), tokens[-1].key)
+        return Mention(span, "organisation", _join(tokens))
+    if after:
+        if any(t.key in ORGANISATION_CONNECTORS for t in after):
+            return None
+        name = after[-4:]  # a name is rarely longer; a longer run is a headline fragment
+        return Mention(Span(name[0].start, name[-1].end), "person", _join(name))
+    return Mention(span, "description", _join(tokens), tokens[-1].key)
+
+
+def _run_back(tokens: Sequence[Token], j: int, lo: int) -> int:
+    """Index of the first token of the name run ending at ``j``."""
+    k = j
+    while k - 1 >= lo:
+        prev = tokens[k - 1]
+        if name_token(prev):
+            k -= 1
+        elif prev.key in ORGANISATION_CONNECTORS and not prev.capitalised and k - 2 >= lo:
+            # "Committee of the Iraqi Resistance": a connector (or two) between capitals.
+            m = k - 1
+            while m - 1 >= lo and tokens[m - 1].key in ORGANISATION_CONNECTORS and not tokens[m - 1].capitalised:
+                m -= 1
+            if m - 1 >= lo and name_token(tokens[m - 1]) and k - m <= 2:
+                k = m - 1
+            else:
+                break
+        else:
+            break
+    return k
+
+
+def _run_forward(tokens: Sequence[Token], i: int, hi: int) -> int:
+    """Index after the last token of the name run starting at ``i``."""
+    k = i
+    while k < hi:
+        tok = tokens[k]
+        if name_token(tok):
+            k += 1
+            continue
+        if tok.key in ORGANISATION_CONNECTORS and not tok.capitalised and k > i:
+            m = k
+            while m < hi and tokens[m].key in ORGANISATION_CONNECTORS and not tokens[m].capitalised:
+                m += 1
+            if m < hi and name_token(tokens[m]) and m - k <= 2:
+                k = m
+                continue
+        break
+    return k
+
+
+def _describes(tokens: Sequence[Token]) -> Mention:
+    head = tokens[-1].key
+    span = Span(tokens[0].start, tokens[-1].end)
+    text = _join(tokens)
+    if head in DOCUMENT_NOUNS:
+        return Mention(span, "document", text, head)
+    if head in ORGANISATION_HEADS:
+        return Mention(span, "group", text, head)
+    return Mention(span, "description", text, head)
+
+
+def _stops_phrase(token: Token) -> bool:
+    return (
+        token.kind != "word"
+        or token.key in INTERVENING
+        or token.key in OBJECT_MARKERS
+        or token.key in _CLAUSE_WORDS
+        or is_cue(token)
+    )
+
+
+def phrase_at(tokens: Sequence[Token], j: int, lo: int) -> Mention | None:
+    """The speaker phrase ending at token ``j`` (not before ``lo``), or None."""
+    if j < lo:
+        return None
+    tok = tokens[j]
+    if (pronoun := _pronoun(tok)) is not None:
+        return pronoun
+    if name_token(tok):
+        k = _run_back(tokens, j, lo)
+        return classify_run(tokens[k : j + 1], "last")
+    if tok.kind != "word" or _stops_phrase(tok):
+        return None
+    # A description read backwards to its determiner: "the statement", "a Pentagon official".
+    k = j
+    while k >= lo and j - k < MAX_DESCRIPTION:
+        cur = tokens[k]
+        if k < j and (cur.key in DETERMINERS or cur.possessive):
+            return _describes(tokens[k : j + 1])
+        if k < j and _stops_phrase(cur):
+            break
+        k -= 1
+    # No determiner: a bare plural ("sources said", "officials told") right after a clause break.
+    if tok.key.endswith("s") and not tok.key.endswith("ss") and j - k <= 2:
+        start = max(k + 1, lo)
+        if start == lo or _stops_phrase(tokens[start - 1]) or tokens[start - 1].kind != "word":
+            return _describes(tokens[start : j + 1])
+    return None
+
+
+def _index_at(tokens: Sequence[Token], offset: int) -> int:
+    return next(i for i, t in enumerate(tokens) if t.start >= offset)
+
+
+def _object_before(tokens: Sequence[Token], start: int, lo: int) -> bool:
+    """Whether the phrase starting at ``start`` follows a preposition or "told": an object, not a subject."""
+    k = start - 1
+    if k >= lo and tokens[k].key in DETERMINERS:
+        k -= 1
+    return k >= lo and tokens[k].key in OBJECT_MARKERS
+
+
+def phrase_before(tokens: Sequence[Token], j: int, lo: int) -> Mention | None:
+    """The subject of a reporting verb whose token precedes ``j + 1``.
+
+    Skips auxiliaries and adverbs ("has also"), a parenthesis ("(headline photo)") and
+    an appositive between commas ("X, a Pentagon spokesperson, said"); a phrase that
+    follows a preposition is an object and is passed over for the one before it.
+    """
+    while j >= lo and tokens[j].key in INTERVENING:
+        j -= 1
+    # "The message went on to say", "he continued to argue": the subject is before the verb phrase.
+    while j - 1 >= lo and tokens[j].key == "to" and tokens[j - 1].key in _CATENATIVE:
+        j -= 2
+        if j >= lo and tokens[j].key in _CATENATIVE_VERBS:
+            j -= 1
+        while j >= lo and tokens[j].key in INTERVENING:
+            j -= 1
+    if j >= lo and tokens[j].text == ")":
+        k = j
+        while k >= lo and tokens[k].text != "(":
+            k -= 1
+        j = k - 1
+    if j < lo:
+        return None
+    if tokens[j].text != ",":
+        return phrase_at(tokens, j, lo)
+    # An appositive: try the phrase before each earlier comma, nearest first.
+    k = j - 1
+    while k >= lo and j - k <= MAX_APPOSITIVE:
+        if tokens[k].text == ",":
+            found = phrase_at(tokens, k - 1, lo)
+            if found is not None and not _object_before(tokens, _index_at(tokens, found.span.start), lo):
+                return found
+        k -= 1
+    # "Smith, the lawyer, said" with the name at the sentence start and no earlier comma.
+    if k < lo or j - k > MAX_APPOSITIVE:
+        first = phrase_forward(tokens, lo, j)
+        if first is not None and first.kind in ("person", "organisation", "pronoun"):
+            return first
+    return None
+
+
+def phrase_forward(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
+    """The speaker phrase starting at token ``i``: after "according to" or an inverted
+    "said", or at the start of a sentence."""
+    seg_end = i
+    while seg_end < hi and seg_end - i < MAX_FORWARD:
+        tok = tokens[seg_end]
+        if tok.kind != "word" or is_cue(tok) or tok.key in _CLAUSE_WORDS or tok.key in INTERVENING:
+            break
+        if tok.key in OBJECT_MARKERS and not (seg_end > i and tokens[seg_end - 1].capitalised):
+            break
+        seg_end += 1
+    if seg_end == i:
+        return None
+    first = tokens[i]
+    if (pronoun := _pronoun(first)) is not None:
+        return pronoun
+    runs: list[Mention] = []
+    k = i
+    while k < seg_end:
+        if name_token(tokens[k]):
+            stop = _run_forward(tokens, k, seg_end)
+            found = classify_run(tokens[k:stop], "first")
+            if found is not None:
+                runs.append(found)
+            k = stop
+        else:
+            k += 1
+    people = [m for m in runs if m.kind == "person"]
+    if first.key in DETERMINERS or first.possessive:
+        head = next(
+            (
+                h
+                for h in range(i + 1, seg_end)
+                if not tokens[h].capitalised
+                and (tokens[h].key in DOCUMENT_NOUNS or tokens[h].key in ORGANISATION_HEADS or tokens[h].key in TITLES)
+            ),
+            None,
+        )
+        if head is not None:
+            after = [m for m in people if m.span.start > tokens[head].start]
+            if after:
+                return after[0]  # "the former governor John Smith"
+            return _describes(tokens[i : head + 1])
+        if runs:
+            return runs[0]
+        return _describes(tokens[i : min(seg_end, i + 3)])
+    if people:
+        return people[-1]  # "chief Pentagon spokesperson John Kirby"
+    if runs:
+        return runs[0]
+    if first.key.endswith("s") and not first.capitalised:
+        return _describes(tokens[i : i + 1])
+    return None
+
+
+__all__ = [
+    "FIRST_PERSON",
+    "GROUP_PRONOUNS",
+    "PERSON_PRONOUNS",
+    "Mention",
+    "Token",
+    "classify_run",
+    "is_cue",
+    "name_token",
+    "phrase_at",
+    "phrase_before",
+    "phrase_forward",
+    "tokenize",
+]
