@@ -49,10 +49,11 @@ def test_optimal_bands_exact_values() -> None:
     assert bands * rows <= 128
     # With equal weights the S-curve crosses 1/2 above the threshold: P(collision | s=0.8) ~ 0.40.
     assert collision_probability(0.8, bands, rows) == pytest.approx(0.3988, abs=1e-3)
-    # DedupConfig favours recall (fp_weight=0.3): the curve is past 1/2 at the threshold.
     assert optimal_bands(0.8, 128, 0.3) == (11, 11)
-    assert (CONFIG.bands, CONFIG.rows) == (11, 11)
-    assert 0.5 < collision_probability(0.8, CONFIG.bands, CONFIG.rows) < 1.0
+    # DedupConfig favours recall (fp_weight=0.05), since verification is exact: a pair at
+    # Jaccard 0.85 shares a band with probability 0.994.
+    assert (CONFIG.bands, CONFIG.rows) == (16, 8)
+    assert collision_probability(0.85, CONFIG.bands, CONFIG.rows) == pytest.approx(0.994, abs=1e-3)
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])

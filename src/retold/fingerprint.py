@@ -199,16 +199,31 @@ class Fingerprints:
     shingles: ShingleBatch
 
 
-def fingerprint(texts: Sequence[str], config: DedupConfig) -> Fingerprints:
-    """Signatures, anchors and content hashes of a batch of texts."""
+def batch_anchors(batch: ShingleBatch) -> list[np.ndarray]:
+    """``anchors`` of every text of a batch, in a few array passes."""
+    keep = (batch.hashes % U64(ANCHOR_RATE)) == 0
+    values = batch.hashes[keep]
+    owners = batch.doc_index()[keep]
+    order = np.lexsort((values, owners))
+    values, owners = values[order], owners[order]
+    fresh = np.ones(len(values), dtype=bool)
+    fresh[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+    values, owners = values[fresh], owners[fresh]
+    bounds = np.searchsorted(owners, np.arange(len(batch.offsets)))
+    return [values[bounds[i] : bounds[i + 1]] for i in range(len(batch.offsets) - 1)]
+
+
+def fingerprint(texts: Sequence[str], config: DedupConfig, with_anchors: bool = True) -> Fingerprints:
+    """Signatures, content hashes and (unless ``with_anchors`` is false) anchors of a batch of texts."""
     words, word_offsets = word_hashes(texts, config.seed)
     batch = _shingles_of_words(words, word_offsets, config.ngram)
     content = [
         xxhash.xxh3_128_hexdigest(words[word_offsets[i] : word_offsets[i + 1]].tobytes()) for i in range(len(texts))
     ]
+    empty = np.zeros(0, dtype=U64)
     return Fingerprints(
         signatures=minhash(batch, config),
-        anchors=[anchors(batch.of(i)) for i in range(len(texts))],
+        anchors=batch_anchors(batch) if with_anchors else [empty] * len(texts),
         content_hashes=content,
         shingles=batch,
     )

@@ -37,6 +37,9 @@ Mode = Literal["analyze", "dedup"]
 # Verified pairs are committed in chunks of this many, so a killed run resumes
 # verification where it stopped.
 VERIFY_CHUNK = 500
+# Texts hashed together: large enough to amortise NumPy call overhead, small
+# enough for the arrays to stay in cache.
+SHINGLE_BATCH = 256
 ProgressCallback = Callable[[str, int, int | None], None]
 
 
@@ -56,7 +59,19 @@ def raw_hash(text: str) -> str:
     return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
-def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[PreparedDocument]:
+@dataclass(frozen=True, slots=True)
+class _Computed:
+    """What a worker sends back for one document (not the text: the caller has it)."""
+
+    raw_hash: str
+    cleaned: CleanDocument
+    lines: np.ndarray
+    body_hash: str
+    signature: np.ndarray
+    anchors: np.ndarray
+
+
+def _compute(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[_Computed]:
     """Clean and fingerprint a batch of documents (runs in worker processes)."""
     empty_lines = np.zeros(0, dtype=np.uint64)
     cleaned: list[CleanDocument] = []
@@ -69,10 +84,13 @@ def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[Pr
         else:
             cleaned.append(whole_text(doc))
             lines.append(empty_lines)
-    prints = fingerprint([c.body_text(d.text) for d, c in zip(docs, cleaned, strict=True)], settings.dedup)
+    prints = fingerprint(
+        [c.body_text(d.text) for d, c in zip(docs, cleaned, strict=True)],
+        settings.dedup,
+        with_anchors=mode == "analyze",
+    )
     return [
-        PreparedDocument(
-            document=doc,
+        _Computed(
             raw_hash=raw_hash(doc.text),
             cleaned=c,
             lines=line_hashes,
@@ -81,6 +99,18 @@ def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[Pr
             anchors=prints.anchors[i],
         )
         for i, (doc, c, line_hashes) in enumerate(zip(docs, cleaned, lines, strict=True))
+    ]
+
+
+def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[PreparedDocument]:
+    """Clean and fingerprint a batch of documents in this process."""
+    return _attach(docs, _compute(docs, settings, mode))
+
+
+def _attach(docs: Sequence[Document], computed: Sequence[_Computed]) -> list[PreparedDocument]:
+    return [
+        PreparedDocument(doc, c.raw_hash, c.cleaned, c.lines, c.body_hash, c.signature, c.anchors)
+        for doc, c in zip(docs, computed, strict=True)
     ]
 
 
@@ -113,11 +143,13 @@ def _prepared_in_order(
     with context.Pool(workers) as pool:
         pending: deque = deque()
         for batch in batches:
-            pending.append(pool.apply_async(prepare, (batch, settings, mode)))
+            pending.append((batch, pool.apply_async(_compute, (batch, settings, mode))))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                done, result = pending.popleft()
+                yield _attach(done, result.get())
         while pending:
-            yield pending.popleft().get()
+            done, result = pending.popleft()
+            yield _attach(done, result.get())
 
 
 def ingest(
@@ -261,8 +293,13 @@ def _verify(
     docs = dict(zip(involved, store.documents([seq_of[k] for k in involved]), strict=True))
     cleaned = {seq: c for seq, c, _ in store.cleaned([seq_of[k] for k in involved])}
     clean_of = {k: cleaned[seq_of[k]] for k in involved}
-    batch = shingles([clean_of[k].body_text(docs[k].text) for k in involved], settings.dedup.ngram, settings.dedup.seed)
-    shingles_of = {k: batch.of(i) for i, k in enumerate(involved)}
+    shingles_of: dict[int, np.ndarray] = {}
+    for start in range(0, len(involved), SHINGLE_BATCH):
+        chunk = involved[start : start + SHINGLE_BATCH]
+        batch = shingles(
+            [clean_of[k].body_text(docs[k].text) for k in chunk], settings.dedup.ngram, settings.dedup.seed
+        )
+        shingles_of.update((k, batch.of(i)) for i, k in enumerate(chunk))
     out: list[tuple[str, str, str, str, Pair | None]] = []
     config = settings.dedup
     for done, (a, b) in enumerate(todo):
@@ -285,37 +322,48 @@ def _verify(
 
 
 def _clusters(store: Store, settings: Settings, seqs: np.ndarray, ids: list[str], pairs: list[Pair]) -> list[Cluster]:
-    """Connected components of the duplicate pairs; the first document read represents
-    each, and every member's similarity is its exact Jaccard with the representative."""
+    """Dedup clusters in which every member is a near-duplicate of its representative.
+
+    Verified pairs (exact Jaccard >= threshold) are grouped into connected
+    components; inside a component, documents are taken in reading order and
+    each joins the first representative it is a near-duplicate of, or becomes a
+    representative itself. Plain connected components would chain copies of
+    copies into clusters whose ends share little.
+    """
     n = len(ids)
     index = {doc_id: k for k, doc_id in enumerate(ids)}
     edges = np.asarray([[index[p.a], index[p.b]] for p in pairs], dtype=np.int64).reshape(-1, 2)
     labels = components(n, edges)
-    representative: dict[int, int] = {}
+    known = {(index[p.a], index[p.b]): p.scores.jaccard for p in pairs}
+    members: dict[int, list[int]] = {}
     for k in range(n):
-        representative.setdefault(int(labels[k]), k)
-    known = {(p.a, p.b): p.scores.jaccard for p in pairs}
-    rep_of = [representative[int(labels[k])] for k in range(n)]
-    similarity: dict[int, float] = {}
-    missing: list[int] = []
-    for k in range(n):
-        if rep_of[k] == k:
-            similarity[k] = 1.0
-        else:
-            key = (min(ids[k], ids[rep_of[k]]), max(ids[k], ids[rep_of[k]]))
-            if key in known:
-                similarity[k] = known[key]
-            else:
-                missing.append(k)
-    if missing:
-        # Members linked through others: measure them against the representative directly.
-        involved = sorted({*missing, *(rep_of[k] for k in missing)})
-        docs = list(store.documents([int(seqs[k]) for k in involved]))
+        members.setdefault(int(labels[k]), []).append(k)
+    grouped = sorted(k for group in members.values() if len(group) > 1 for k in group)
+    shingles_of: dict[int, np.ndarray] = {}
+    for start in range(0, len(grouped), SHINGLE_BATCH):
+        chunk = grouped[start : start + SHINGLE_BATCH]
+        docs = list(store.documents([int(seqs[k]) for k in chunk]))
         batch = shingles([whole_text(d).body_text(d.text) for d in docs], settings.dedup.ngram, settings.dedup.seed)
-        position = {k: i for i, k in enumerate(involved)}
-        for k in missing:
-            similarity[k] = jaccard_and_containment(batch.of(position[k]), batch.of(position[rep_of[k]]))[0]
-    return [Cluster(ids[k], ids[rep_of[k]], ids[rep_of[k]], similarity[k]) for k in range(n)]
+        shingles_of.update((k, batch.of(i)) for i, k in enumerate(chunk))
+
+    def similarity(i: int, j: int) -> float:
+        key = (min(i, j), max(i, j))
+        if key not in known:
+            known[key] = jaccard_and_containment(shingles_of[i], shingles_of[j])[0]
+        return known[key]
+
+    representative: dict[int, int] = {}
+    score: dict[int, float] = {}
+    for group in members.values():
+        centers: list[int] = []
+        for k in group:
+            joined = next((c for c in centers if similarity(k, c) >= settings.dedup.threshold), None)
+            if joined is None:
+                centers.append(k)
+                representative[k], score[k] = k, 1.0
+            else:
+                representative[k], score[k] = joined, similarity(k, joined)
+    return [Cluster(ids[k], ids[representative[k]], ids[representative[k]], score[k]) for k in range(n)]
 
 
 def run(

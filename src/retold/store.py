@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,40 +170,36 @@ class Store:
                 found[doc_id] = raw_hash
         return found
 
-    def add(self, prepared: Iterable[PreparedDocument]) -> int:
+    def add(self, prepared: Sequence[PreparedDocument]) -> int:
         """Store a batch of documents atomically; returns how many were added."""
-        count = 0
         with self.transaction() as db:
-            for p in prepared:
-                d = p.document
-                cursor = db.execute(
-                    "INSERT INTO documents (id, path, location, text, title, date, url, outlet, byline, raw_hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        d.id,
-                        d.path,
-                        d.location,
-                        d.text,
-                        d.title,
-                        d.date,
-                        d.url,
-                        d.outlet,
-                        d.byline,
-                        p.raw_hash,
-                    ),
-                )
-                seq = cursor.lastrowid
-                db.execute(
-                    "INSERT INTO cleaned (seq, cleaned, lines) VALUES (?, ?, ?)",
-                    (seq, json.dumps(cleaned_to_dict(p.cleaned)), p.lines.astype(np.uint64).tobytes()),
-                )
-                db.execute(
-                    "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors)"
-                    " VALUES (?, NULL, '', ?, ?, ?)",
-                    (seq, p.body_hash, p.signature.astype(np.uint32).tobytes(), p.anchors.tobytes()),
-                )
-                count += 1
-        return count
+            last = db.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()[0]
+            seqs = range(last + 1, last + 1 + len(prepared))
+            db.executemany(
+                "INSERT INTO documents (seq, id, path, location, text, title, date, url, outlet, byline, raw_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (seq, d.id, d.path, d.location, d.text, d.title, d.date, d.url, d.outlet, d.byline, p.raw_hash)
+                    for seq, p in zip(seqs, prepared, strict=True)
+                    for d in (p.document,)
+                ],
+            )
+            db.executemany(
+                "INSERT INTO cleaned (seq, cleaned, lines) VALUES (?, ?, ?)",
+                [
+                    (seq, json.dumps(cleaned_to_dict(p.cleaned)), p.lines.astype(np.uint64).tobytes())
+                    for seq, p in zip(seqs, prepared, strict=True)
+                ],
+            )
+            db.executemany(
+                "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors)"
+                " VALUES (?, NULL, '', ?, ?, ?)",
+                [
+                    (seq, p.body_hash, p.signature.astype(np.uint32).tobytes(), p.anchors.tobytes())
+                    for seq, p in zip(seqs, prepared, strict=True)
+                ],
+            )
+        return len(prepared)
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
