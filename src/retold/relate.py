@@ -1,83 +1,118 @@
 """Relate: one label per related pair, a direction where the evidence allows it,
 with a confidence and readable reasons.
 
-Labels follow ``data/seeds/gold.json``: ``duplicate`` (the same text after
-cleaning), ``reprint`` (most of one text appears in the other verbatim or
-lightly edited), ``partial`` (they share one or more passages but are otherwise
-different articles). Rewrites and same-story pairs need the semantic route of a
-later stage.
+Labels follow ``data/seeds/gold.json``:
+
+* ``duplicate``: the same text after cleaning;
+* ``reprint``: most of one text appears in the other verbatim or lightly edited;
+* ``rewrite``: one text restates the other sentence by sentence in other words;
+* ``partial``: they share passages but are otherwise different articles.
+
+``same_story`` needs the stories stage and is not decided here.
+
+Direction weighs independent signs, each with a reason: an earlier date; the
+derived text lying inside the other (its body covered more by the shared
+passages); condensing (a rewrite shorter than its source); spinner artefacts (a
+stretch of text repeated inside one document only).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+from .align import coverage
 from .model import CleanDocument, Document, Pair, PairScores, Passage, Span
-from .text import WORD
+from .text import words
+
+# Words in a stretch that, repeated inside one article, betrays a spinner or a
+# careless paste rather than style.
+ARTEFACT_NGRAM = 12
 
 
 @dataclass(frozen=True, slots=True)
 class RelateConfig:
     # Both bodies covered this much by all-verbatim passages: the same text.
     duplicate_coverage: float = 0.97
-    # One body covered this much by passages: "most of one text appears in the other".
+    # One body covered this much by verbatim or edited passages: a reprint.
     reprint_coverage: float = 0.6
-    # Shared text shorter than this (in words, over all passages) is a coincidence,
-    # not a shared passage.
+    # One body covered this much by passages of any kind, with at least
+    # ``rewrite_reworded`` of it reworded: a rewrite.
+    rewrite_coverage: float = 0.5
+    rewrite_reworded: float = 0.15
+    # Shared text shorter than this (in words, over all passages) is a coincidence.
     partial_min_words: int = 12
+    # Net direction evidence below this leaves the source undetermined.
+    min_direction_margin: float = 0.3
 
     def __post_init__(self) -> None:
         if not 0 < self.reprint_coverage <= self.duplicate_coverage <= 1:
             raise ValueError("need 0 < reprint_coverage <= duplicate_coverage <= 1")
+        if not 0 < self.rewrite_coverage <= 1 or not 0 <= self.rewrite_reworded <= 1:
+            raise ValueError("rewrite_coverage must be in (0, 1] and rewrite_reworded in [0, 1]")
         if self.partial_min_words < 1:
             raise ValueError(f"partial_min_words must be >= 1, got {self.partial_min_words}")
 
 
-def coverage(spans: list[Span], body: tuple[Span, ...]) -> float:
-    """Share of the body's characters that lie inside the (possibly overlapping) spans."""
-    total = sum(len(s) for s in body)
-    if not total:
-        return 0.0
-    merged: list[list[int]] = []
-    for span in sorted(spans):
-        if merged and span.start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], span.end)
-        else:
-            merged.append([span.start, span.end])
-    covered = 0
-    for part in body:
-        for start, end in merged:
-            covered += max(0, min(end, part.end) - max(start, part.start))
-    return covered / total
+def _word_count(raw: str, spans: list[Span]) -> int:
+    return sum(len(words(raw[s.start : s.end])) for s in spans)
 
 
-def _shared_words(raw: str, spans: list[Span]) -> int:
-    return sum(len(WORD.findall(raw[s.start : s.end])) for s in spans)
+def _body_words(raw: str, body: tuple[Span, ...]) -> list[str]:
+    return [w for s in body for w in words(raw[s.start : s.end])]
 
 
-def _direction(
-    doc_a: Document,
-    doc_b: Document,
-    clean_a: CleanDocument,
-    clean_b: CleanDocument,
-    aligned_a: float,
-    aligned_b: float,
-) -> tuple[str | None, float, list[str]]:
-    date_a, date_b = clean_a.date or doc_a.date, clean_b.date or doc_b.date
-    if date_a and date_b and date_a[:10] != date_b[:10]:
-        earlier, later = (doc_a, doc_b) if date_a[:10] < date_b[:10] else (doc_b, doc_a)
-        first, second = sorted([date_a[:10], date_b[:10]])
-        return earlier.id, 0.8, [f"{earlier.id} is dated {first}, {later.id} {second}"]
-    if abs(aligned_a - aligned_b) >= 0.25:
-        # The derived text is the one that lies inside the other.
-        inner, outer = (doc_a, doc_b) if aligned_a > aligned_b else (doc_b, doc_a)
-        hi, lo = max(aligned_a, aligned_b), min(aligned_a, aligned_b)
-        return (
-            outer.id,
-            0.55,
-            [f"{inner.id} lies inside {outer.id} ({hi:.0%} of it is shared, against {lo:.0%})"],
+def _ngrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(tokens[i : i + ARTEFACT_NGRAM]) for i in range(len(tokens) - ARTEFACT_NGRAM + 1))
+
+
+def _duplicated_from(mine: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]]) -> int:
+    """Stretches this text repeats that the other text has exactly once: what a spinner
+    or a careless paste does to the text it copies, unlike a phrase both repeat."""
+    return sum(1 for gram, count in mine.items() if count > 1 and theirs.get(gram) == 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    doc: Document
+    clean: CleanDocument
+    date: str | None
+    words: int
+    repeats: int
+    covered: float  # share of the body inside shared passages
+
+
+def _direction(label: str, a: _Side, b: _Side, config: RelateConfig) -> tuple[str | None, float, list[str]]:
+    """``(source id or None, confidence, reasons)``; positive evidence says b derives from a."""
+    evidence = 0.0
+    reasons: list[str] = []
+    if a.date and b.date and a.date[:10] != b.date[:10]:
+        earlier, later = (a, b) if a.date[:10] < b.date[:10] else (b, a)
+        evidence += 1.0 if earlier is a else -1.0
+        reasons.append(f"{earlier.doc.id} is dated {earlier.date[:10]}, {later.doc.id} {later.date[:10]}")
+    gap = a.covered - b.covered
+    if abs(gap) >= 0.2:
+        inner, outer = (a, b) if gap > 0 else (b, a)
+        evidence += (-1 if inner is a else 1) * min(0.6, abs(gap))
+        reasons.append(
+            f"{inner.doc.id} lies inside {outer.doc.id}: shared passages cover {inner.covered:.0%} of it "
+            f"against {outer.covered:.0%} of {outer.doc.id}"
         )
-    return None, 0.0, ["no dates to compare and the shared text is balanced"]
+    if label == "rewrite" and min(a.words, b.words) <= 0.8 * max(a.words, b.words):
+        short, long = (a, b) if a.words < b.words else (b, a)
+        evidence += (-1 if short is a else 1) * 0.3
+        reasons.append(f"{short.doc.id} is condensed ({short.words} words against {long.words})")
+    if (a.repeats > 0) != (b.repeats > 0):
+        spun = a if a.repeats else b
+        evidence += (-1 if spun is a else 1) * 0.3
+        reasons.append(
+            f"{spun.doc.id} repeats a {ARTEFACT_NGRAM}-word stretch the other has once, a spinner artefact"
+        )
+    if abs(evidence) < config.min_direction_margin:
+        reasons.append("the evidence on which came first is balanced")
+        return None, 0.0, reasons
+    source = a if evidence > 0 else b
+    return source.doc.id, min(0.95, 0.5 + abs(evidence) / 2), reasons
 
 
 def relate(
@@ -91,31 +126,49 @@ def relate(
     config: RelateConfig = RelateConfig(),
 ) -> Pair | None:
     """The pair's label and direction, or ``None`` when the evidence shows no reuse."""
-    aligned_a = coverage([p.a_span for p in passages], clean_a.body)
-    aligned_b = coverage([p.b_span for p in passages], clean_b.body)
+    aligned_a = coverage(passages, clean_a.body, "a")
+    aligned_b = coverage(passages, clean_b.body, "b")
     scores = PairScores(scores.jaccard, scores.containment_a, scores.containment_b, aligned_a, aligned_b)
+    lexical = [p for p in passages if p.kind != "reworded"]
+    reworded = [p for p in passages if p.kind == "reworded"]
+    lexical_cover = max(coverage(lexical, clean_a.body, "a"), coverage(lexical, clean_b.body, "b"))
+    reworded_cover = max(coverage(reworded, clean_a.body, "a"), coverage(reworded, clean_b.body, "b"))
     verbatim = bool(passages) and all(p.kind == "verbatim" for p in passages)
+    # Only copied words make a shared passage: reworded sentences alone are what
+    # independent reports of one story look like.
+    shared_words = _word_count(doc_a.text, [p.a_span for p in lexical])
     reasons: list[str] = []
     if same_body or (verbatim and min(aligned_a, aligned_b) >= config.duplicate_coverage):
-        label = "duplicate"
+        label, confidence = "duplicate", 0.99 if same_body else 0.9
         reasons.append("identical text after cleaning" if same_body else "every passage verbatim on both sides")
-        confidence = 0.99 if same_body else 0.9
-    elif max(aligned_a, aligned_b) >= config.reprint_coverage:
-        label = "reprint"
-        reasons.append(f"shared passages cover {aligned_a:.0%} of {doc_a.id} and {aligned_b:.0%} of {doc_b.id}")
-        confidence = min(0.95, 0.5 + max(aligned_a, aligned_b) / 2)
-    elif passages and _shared_words(doc_a.text, [p.a_span for p in passages]) >= config.partial_min_words:
-        label = "partial"
-        words = _shared_words(doc_a.text, [p.a_span for p in passages])
-        reasons.append(f"{len(passages)} shared passage(s), {words} words")
-        confidence = min(0.9, 0.4 + words / 200)
+    elif lexical_cover >= config.reprint_coverage:
+        label, confidence = "reprint", min(0.95, 0.5 + lexical_cover / 2)
+        reasons.append(
+            f"verbatim or lightly edited passages cover {coverage(lexical, clean_a.body, 'a'):.0%} of {doc_a.id} "
+            f"and {coverage(lexical, clean_b.body, 'b'):.0%} of {doc_b.id}"
+        )
+    elif max(aligned_a, aligned_b) >= config.rewrite_coverage and reworded_cover >= config.rewrite_reworded:
+        label, confidence = "rewrite", min(0.9, 0.4 + max(aligned_a, aligned_b) / 2)
+        reasons.append(
+            f"{len(passages)} aligned passages ({len(reworded)} reworded) restate "
+            f"{aligned_a:.0%} of {doc_a.id} and {aligned_b:.0%} of {doc_b.id}"
+        )
+    elif shared_words >= config.partial_min_words:
+        label, confidence = "partial", min(0.9, 0.4 + shared_words / 200)
+        reasons.append(f"{len(lexical)} shared passage(s), {shared_words} words copied")
     else:
         return None
-    source, direction_confidence, direction_reasons = _direction(doc_a, doc_b, clean_a, clean_b, aligned_a, aligned_b)
+    tokens_a, tokens_b = _body_words(doc_a.text, clean_a.body), _body_words(doc_b.text, clean_b.body)
+    grams_a, grams_b = _ngrams(tokens_a), _ngrams(tokens_b)
+    sides = [
+        _Side(doc_a, clean_a, clean_a.date or doc_a.date, len(tokens_a), _duplicated_from(grams_a, grams_b), aligned_a),
+        _Side(doc_b, clean_b, clean_b.date or doc_b.date, len(tokens_b), _duplicated_from(grams_b, grams_a), aligned_b),
+    ]
+    source, direction_confidence, direction_reasons = _direction(label, sides[0], sides[1], config)
     if label == "partial" and source is not None:
-        # Sharing a passage shows who printed it first, not that one copied the other:
-        # both may quote a common source.
-        direction_reasons = [f"{direction_reasons[0]}; shared passages alone do not show which derives from which"]
+        # Sharing a passage shows who printed it first, not that one copied the
+        # other: both may quote a common source.
+        direction_reasons.append("shared passages alone do not show which derives from which")
         source = None
     return Pair(
         a=doc_a.id,

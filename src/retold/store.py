@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     recurring_key TEXT NOT NULL,  -- which corpus boilerplate lines were applied ('' for none)
     body_hash TEXT NOT NULL,
     signature BLOB NOT NULL,
-    anchors BLOB NOT NULL
+    anchors BLOB NOT NULL,
+    vector BLOB NOT NULL          -- float16 document embedding ('' in dedup mode)
 );
 -- Verified candidate pairs (related or not, so they are not verified again)
 -- keyed by the body hashes they were computed from.
@@ -68,12 +69,28 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class StoredFingerprint:
+class StoredFingerprints:
+    """Fingerprints of every stored document, row k for ``seqs[k]``."""
+
+    seqs: np.ndarray
+    ids: list[str]
+    body_hashes: list[str]
+    signatures: np.ndarray  # (n, num_perm) uint32
+    anchors: list[np.ndarray]
+    vectors: np.ndarray  # (n, dim) float32; (n, 0) without embeddings
+
+
+@dataclass(frozen=True, slots=True)
+class FinalUpdate:
+    """New final cleaning (None: the rules' own) and fingerprints of one document."""
+
     seq: int
-    doc_id: str
+    final: CleanDocument | None
+    recurring_key: str
     body_hash: str
     signature: np.ndarray
     anchors: np.ndarray
+    vector: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +104,7 @@ class PreparedDocument:
     body_hash: str
     signature: np.ndarray
     anchors: np.ndarray
+    vector: np.ndarray
 
 
 def _pair_row(row: tuple[str, str, str, str, Pair | None]) -> tuple[str, str, str, str, str | None, str]:
@@ -192,10 +210,16 @@ class Store:
                 ],
             )
             db.executemany(
-                "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors)"
-                " VALUES (?, NULL, '', ?, ?, ?)",
+                "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors, vector)"
+                " VALUES (?, NULL, '', ?, ?, ?, ?)",
                 [
-                    (seq, p.body_hash, p.signature.astype(np.uint32).tobytes(), p.anchors.tobytes())
+                    (
+                        seq,
+                        p.body_hash,
+                        p.signature.astype(np.uint32).tobytes(),
+                        p.anchors.tobytes(),
+                        p.vector.astype(np.float16).tobytes(),
+                    )
                     for seq, p in zip(seqs, prepared, strict=True)
                 ],
             )
@@ -244,38 +268,36 @@ class Store:
         for seq, base in self._select("SELECT seq, cleaned FROM cleaned", seqs):
             yield seq, cleaned_from_dict(json.loads(base))
 
-    def update_final(
-        self, updates: Sequence[tuple[int, CleanDocument | None, str, str, np.ndarray, np.ndarray]]
-    ) -> None:
-        """Replace the final cleaning and fingerprints of some documents, atomically.
-
-        Each update is ``(seq, final cleaning or None for the rules' own, recurring_key,
-        body_hash, signature, anchors)``.
-        """
+    def update_final(self, updates: Sequence[FinalUpdate]) -> None:
+        """Replace the final cleaning and fingerprints of some documents, atomically."""
         with self.transaction() as db:
-            for seq, final, key, body_hash, signature, anchors in updates:
-                db.execute(
-                    "UPDATE fingerprints SET final = ?, recurring_key = ?, body_hash = ?, signature = ?,"
-                    " anchors = ? WHERE seq = ?",
+            db.executemany(
+                "UPDATE fingerprints SET final = ?, recurring_key = ?, body_hash = ?, signature = ?,"
+                " anchors = ?, vector = ? WHERE seq = ?",
+                [
                     (
-                        None if final is None else json.dumps(cleaned_to_dict(final)),
-                        key,
-                        body_hash,
-                        signature.astype(np.uint32).tobytes(),
-                        anchors.astype(np.uint64).tobytes(),
-                        seq,
-                    ),
-                )
+                        None if u.final is None else json.dumps(cleaned_to_dict(u.final)),
+                        u.recurring_key,
+                        u.body_hash,
+                        u.signature.astype(np.uint32).tobytes(),
+                        u.anchors.astype(np.uint64).tobytes(),
+                        u.vector.astype(np.float16).tobytes(),
+                        u.seq,
+                    )
+                    for u in updates
+                ],
+            )
 
-    def fingerprints(self, num_perm: int) -> tuple[np.ndarray, list[str], list[str], np.ndarray, list[np.ndarray]]:
-        """``(seqs, ids, body_hashes, signatures (n, num_perm) uint32, anchors per document)``."""
+    def fingerprints(self, num_perm: int) -> StoredFingerprints:
+        """Every document's fingerprints, in seq order."""
         seqs: list[int] = []
         ids: list[str] = []
         hashes: list[str] = []
         blobs: list[bytes] = []
         anchors: list[np.ndarray] = []
-        for seq, doc_id, body_hash, signature, anchor_blob in self._db.execute(
-            "SELECT f.seq, d.id, f.body_hash, f.signature, f.anchors FROM fingerprints f"
+        vectors: list[bytes] = []
+        for seq, doc_id, body_hash, signature, anchor_blob, vector in self._db.execute(
+            "SELECT f.seq, d.id, f.body_hash, f.signature, f.anchors, f.vector FROM fingerprints f"
             " JOIN documents d ON d.seq = f.seq ORDER BY f.seq"
         ):
             seqs.append(seq)
@@ -283,8 +305,15 @@ class Store:
             hashes.append(body_hash)
             blobs.append(signature)
             anchors.append(np.frombuffer(anchor_blob, dtype=np.uint64))
+            vectors.append(vector)
         signatures = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(blobs), num_perm)
-        return np.asarray(seqs, dtype=np.int64), ids, hashes, signatures, anchors
+        dims = {len(v) for v in vectors}
+        matrix = (
+            np.frombuffer(b"".join(vectors), dtype=np.float16).reshape(len(vectors), -1).astype(np.float32)
+            if len(dims) == 1 and 0 not in dims
+            else np.zeros((len(vectors), 0), dtype=np.float32)
+        )
+        return StoredFingerprints(np.asarray(seqs, dtype=np.int64), ids, hashes, signatures, anchors, matrix)
 
     # -- results ----------------------------------------------------------------
 
