@@ -79,10 +79,12 @@ class AnalysisResult:
 @dataclass(slots=True)
 class DedupResult:
     """One record per document: its cluster, the cluster's representative, and its
-    exact Jaccard similarity to the representative."""
+    exact Jaccard similarity to the representative; and the verified near-duplicate
+    pairs (exact Jaccard >= threshold) the clusters were built from."""
 
     clusters: list[Cluster]
     summary: RunSummary = field(default_factory=RunSummary)
+    pairs: list[Pair] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Any]]:
         return [cluster_to_dict(c) for c in self.clusters]
@@ -148,7 +150,7 @@ def dedup(
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     with _open_store(store) as workspace:
         summary, finalized = run(paths, workspace, settings, "dedup", on_skip, progress)
-    result = DedupResult(clusters=finalized.clusters, summary=summary)
+    result = DedupResult(clusters=finalized.clusters, summary=summary, pairs=finalized.pairs)
     if out is not None:
         export.write_records(result.records(), Path(out))
     return result
