@@ -128,3 +128,18 @@ def test_invalid_parameters_are_one_clear_line(tmp_path: Path, seeds_dir: Path) 
     result = run("dedup", str(seeds_dir), "--out", str(tmp_path / "o.jsonl"), "--threshold", "1.5")
     assert result.returncode == 2
     assert "threshold must be in (0, 1], got 1.5" in result.stderr
+
+
+def test_compare_prints_the_alignment_side_by_side(seeds_dir: Path) -> None:
+    a = str(next(seeds_dir.glob("000_*.txt")))
+    b = str(next(seeds_dir.glob("001_*.txt")))
+    result = run("compare", a, b, "--width", "160")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("rewrite  source: 001_62fc94d7524c8c5a")
+    assert "reworded" in result.stdout and "Kataib Sayyid al-Shuhada" in result.stdout
+    data = json.loads(run("compare", a, b, "--json").stdout)
+    assert data["pair"]["label"] == "rewrite"
+    raw = Path(a).read_text(encoding="utf-8")
+    for passage in data["passages"]:
+        start, end = passage["a_span"]
+        assert 0 <= start < end <= len(raw)

@@ -7,7 +7,7 @@
 
 __version__ = "0.1.0"  # before the imports: the pipeline records it in stores
 
-from .api import AnalysisResult, DedupResult, analyze, dedup
+from .api import AnalysisResult, DedupResult, analyze, compare, dedup
 from .config import CleanConfig, DedupConfig, ReadConfig, Settings
 from .model import (
     Boilerplate,
@@ -25,6 +25,7 @@ from .model import (
     Story,
     TimelineEntry,
 )
+from .pipeline import Comparison
 from .store import Store, StoreError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "CleanConfig",
     "CleanDocument",
     "Cluster",
+    "Comparison",
     "DedupConfig",
     "DedupResult",
     "Document",
@@ -51,5 +53,6 @@ __all__ = [
     "Story",
     "TimelineEntry",
     "analyze",
+    "compare",
     "dedup",
 ]

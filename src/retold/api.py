@@ -12,8 +12,10 @@ from typing import Any
 
 from . import export
 from .config import Settings
-from .model import Cluster, Pair, Quote, RunSummary, Skipped, Story
-from .pipeline import ProgressCallback, _no_progress, run
+from .model import Cluster, Document, Pair, Quote, RunSummary, Skipped, Story
+from .pipeline import Comparison, ProgressCallback, _no_progress, run
+from .pipeline import compare as compare_documents_alone
+from .read import iter_documents
 from .records import cluster_to_dict, pair_to_dict, quote_to_dict, story_to_dict
 from .store import Store
 
@@ -130,6 +132,33 @@ def analyze(
         if out is not None:
             export.write_analysis(result, workspace, Path(out))
     return result
+
+
+def _one_document(source: PathLike, settings: Settings, on_skip: Callable[[Skipped], None]) -> Document:
+    for document in iter_documents([source], settings.read, on_skip):
+        return document
+    raise ValueError(f"{os.fspath(source)}: no readable document")
+
+
+def compare(
+    a: PathLike | Document,
+    b: PathLike | Document,
+    *,
+    settings: Settings | None = None,
+    on_skip: Callable[[Skipped], None] = _ignore,
+) -> Comparison:
+    """Align and relate two documents (files, or ``Document``s) on their own.
+
+    ``result.pair`` is the relation (None when they are unrelated);
+    ``result.passages`` the aligned passages with offsets into each raw text.
+    A file holding several records contributes its first.
+    """
+    settings = settings or Settings()
+    doc_a = a if isinstance(a, Document) else _one_document(a, settings, on_skip)
+    doc_b = b if isinstance(b, Document) else _one_document(b, settings, on_skip)
+    if doc_b.id < doc_a.id:
+        doc_a, doc_b = doc_b, doc_a
+    return compare_documents_alone(doc_a, doc_b, settings)
 
 
 def dedup(

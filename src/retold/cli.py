@@ -18,11 +18,13 @@ from typing import Any
 
 from retold import __version__
 
-from .api import analyze, dedup
+from .api import analyze, compare, dedup
 from .config import DedupConfig, ReadConfig, Settings
 from .model import RunSummary, Skipped
 from .pipeline import ProgressCallback
+from .records import pair_to_dict, passage_to_dict
 from .store import StoreError
+from .terminal import print_comparison
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 
@@ -58,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_dedup = commands.add_parser("dedup", help="cluster exact and near-duplicate documents")
     _add_common(p_dedup)
     p_dedup.add_argument("--out", required=True, metavar="FILE", help="records as .jsonl or .parquet")
+    p_compare = commands.add_parser("compare", help="show how two documents relate, passage by passage")
+    p_compare.add_argument("a", metavar="A", help="a document file (its first record)")
+    p_compare.add_argument("b", metavar="B", help="another document file")
+    p_compare.add_argument("--json", action="store_true", help="print the pair and its passages as JSON")
+    p_compare.add_argument("--width", type=int, default=0, help="terminal width (default: detected)")
     return parser
 
 
@@ -152,9 +159,26 @@ def _print_summary(data: dict[str, Any]) -> None:
     print("\n".join(lines))
 
 
+def _compare(args: argparse.Namespace) -> int:
+    try:
+        comparison = compare(args.a, args.b, on_skip=_report_skip)
+    except ValueError as error:
+        print(f"retold: {error}", file=sys.stderr)
+        return EXIT_NOTHING
+    if args.json:
+        record = pair_to_dict(comparison.pair) if comparison.pair else None
+        passages = [passage_to_dict(p) for p in comparison.passages]
+        print(json.dumps({"pair": record, "passages": passages}, ensure_ascii=False))
+    else:
+        print_comparison(comparison, width=args.width or None)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        return _compare(args)
     try:
         settings = settings_from(args)
     except ValueError as error:

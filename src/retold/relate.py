@@ -18,8 +18,9 @@ stretch of text repeated inside one document only).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from .align import coverage
 from .model import CleanDocument, Document, Pair, PairScores, Passage, Span
@@ -28,6 +29,8 @@ from .text import words
 # Words in a stretch that, repeated inside one article, betrays a spinner or a
 # careless paste rather than style.
 ARTEFACT_NGRAM = 12
+# ...and only when its two occurrences are this close (in words).
+ARTEFACT_WINDOW = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +65,23 @@ def _body_words(raw: str, body: tuple[Span, ...]) -> list[str]:
     return [w for s in body for w in words(raw[s.start : s.end])]
 
 
-def _ngrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(tokens[i : i + ARTEFACT_NGRAM]) for i in range(len(tokens) - ARTEFACT_NGRAM + 1))
+def _ngrams(tokens: list[str]) -> dict[tuple[str, ...], list[int]]:
+    """Positions of each word n-gram of the text."""
+    found: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(tokens) - ARTEFACT_NGRAM + 1):
+        found.setdefault(tuple(tokens[i : i + ARTEFACT_NGRAM]), []).append(i)
+    return found
 
 
-def _duplicated_from(mine: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]]) -> int:
-    """Stretches this text repeats that the other text has exactly once: what a spinner
-    or a careless paste does to the text it copies, unlike a phrase both repeat."""
-    return sum(1 for gram, count in mine.items() if count > 1 and theirs.get(gram) == 1)
+def _duplicated_from(mine: dict[tuple[str, ...], list[int]], theirs: dict[tuple[str, ...], list[int]]) -> int:
+    """Stretches this text repeats close together that the other text has exactly once:
+    what a spinner or a careless paste does to the text it copies. A phrase an article
+    repeats far apart (a quotation and its later echo) is style, not an artefact."""
+    return sum(
+        1
+        for gram, positions in mine.items()
+        if len(positions) > 1 and len(theirs.get(gram, ())) == 1 and min(np.diff(positions)) <= ARTEFACT_WINDOW
+    )
 
 
 @dataclass(frozen=True, slots=True)
