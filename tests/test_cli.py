@@ -143,3 +143,16 @@ def test_compare_prints_the_alignment_side_by_side(seeds_dir: Path) -> None:
     for passage in data["passages"]:
         start, end = passage["a_span"]
         assert 0 <= start < end <= len(raw)
+
+
+def test_quotes_lists_the_altered_pentagon_quotation(seeds_dir: Path) -> None:
+    result = run("quotes", str(seeds_dir), "--json")
+    assert result.returncode == 0, result.stderr
+    quotes = [json.loads(line) for line in result.stdout.splitlines()]
+    mcnulty = [q for q in quotes if "McNulty" in (q["speaker"] or "") and "commitments" in q["text"]]
+    assert len(mcnulty) == 1
+    occurrences = {o["doc"][:3]: o for o in mcnulty[0]["occurrences"]}
+    assert occurrences["000"]["altered"] and not occurrences["001"]["altered"]
+    assert ["-", "uphold the"] in occurrences["000"]["diff"] and ["+", "honor its"] in occurrences["000"]["diff"]
+    text = run("quotes", str(seeds_dir)).stdout
+    assert "Jessica McNulty" in text and "altered:" in text

@@ -127,6 +127,7 @@ def analyze(
         result = AnalysisResult(
             documents=export.document_records(workspace),
             pairs=finalized.pairs,
+            quotes=finalized.quotes,
             summary=summary,
         )
         if out is not None:

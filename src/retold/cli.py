@@ -22,9 +22,9 @@ from .api import analyze, compare, dedup
 from .config import DedupConfig, ReadConfig, Settings
 from .model import RunSummary, Skipped
 from .pipeline import ProgressCallback
-from .records import pair_to_dict, passage_to_dict
+from .records import pair_to_dict, passage_to_dict, quote_to_dict
 from .store import StoreError
-from .terminal import print_comparison
+from .terminal import print_comparison, print_quotes
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 
@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_dedup = commands.add_parser("dedup", help="cluster exact and near-duplicate documents")
     _add_common(p_dedup)
     p_dedup.add_argument("--out", required=True, metavar="FILE", help="records as .jsonl or .parquet")
+    p_quotes = commands.add_parser("quotes", help="list the quotations, who said them, where, and how they changed")
+    _add_common(p_quotes)
     p_compare = commands.add_parser("compare", help="show how two documents relate, passage by passage")
     p_compare.add_argument("a", metavar="A", help="a document file (its first record)")
     p_compare.add_argument("b", metavar="B", help="another document file")
@@ -174,11 +176,31 @@ def _compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quotes(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        settings = settings_from(args)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        result = analyze(args.inputs, store=args.store, settings=settings, on_skip=_report_skip)
+    except (StoreError, OSError) as error:
+        print(f"retold: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        for quote in result.quotes:
+            print(json.dumps(quote_to_dict(quote), ensure_ascii=False))
+    else:
+        print_quotes(result.quotes, {d["id"]: d.get("date") for d in result.documents})
+    return EXIT_OK if result.summary.new + result.summary.unchanged else EXIT_NOTHING
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "compare":
         return _compare(args)
+    if args.command == "quotes":
+        return _quotes(args, parser)
     try:
         settings = settings_from(args)
     except ValueError as error:

@@ -144,6 +144,28 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteMention:
+    """One quotation as it appears in one document.
+
+    ``span`` covers the quoted words in the raw text, quotation marks excluded (for a
+    quotation over several paragraphs, from the first quoted word to the last, the
+    inner paragraphs' opening marks included). ``text`` is the quoted words with
+    white space collapsed and paragraphs joined by a space. ``speaker`` is the
+    resolved full name or organisation (or a description such as "a Pentagon
+    official" when nothing names it), None when no speaker was found;
+    ``speaker_span`` is the mention as written next to the quotation ("he",
+    "McNulty", "the statement") and ``cue`` the reporting verb.
+    """
+
+    doc: str
+    span: Span
+    text: str
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    cue: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteOccurrence:
     doc: str
     span: Span

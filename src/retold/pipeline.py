@@ -37,10 +37,13 @@ from .model import (
     Pair,
     PairScores,
     Passage,
+    Quote,
+    QuoteMention,
     RunSummary,
     Skipped,
     Span,
 )
+from .quotes import extract_quotes, group_quotes
 from .read import iter_documents
 from .relate import relate
 from .store import FinalUpdate, PreparedDocument, Store, StoreError
@@ -82,6 +85,7 @@ class _Computed:
     signature: np.ndarray
     anchors: np.ndarray
     vector: np.ndarray
+    mentions: tuple[QuoteMention, ...]
 
 
 def _embed_bodies(texts: Sequence[str], settings: Settings) -> np.ndarray:
@@ -114,6 +118,7 @@ def _compute(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[_
             signature=prints.signatures[i],
             anchors=prints.anchors[i],
             vector=vectors[i],
+            mentions=tuple(extract_quotes(doc, c)) if mode == "analyze" else (),
         )
         for i, (doc, c, line_hashes) in enumerate(zip(docs, cleaned, lines, strict=True))
     ]
@@ -126,7 +131,7 @@ def prepare(docs: Sequence[Document], settings: Settings, mode: Mode) -> list[Pr
 
 def _attach(docs: Sequence[Document], computed: Sequence[_Computed]) -> list[PreparedDocument]:
     return [
-        PreparedDocument(doc, c.raw_hash, c.cleaned, c.lines, c.body_hash, c.signature, c.anchors, c.vector)
+        PreparedDocument(doc, c.raw_hash, c.cleaned, c.lines, c.body_hash, c.signature, c.anchors, c.vector, c.mentions)
         for doc, c in zip(docs, computed, strict=True)
     ]
 
@@ -249,6 +254,7 @@ def apply_corpus_boilerplate(store: Store, settings: Settings) -> int:
                 signature=prints.signatures[i],
                 anchors=prints.anchors[i],
                 vector=vectors[i],
+                mentions=tuple(extract_quotes(docs[i], finals[i])),
             )
             for i, seq in enumerate(ordered)
         ]
@@ -260,6 +266,7 @@ def apply_corpus_boilerplate(store: Store, settings: Settings) -> int:
 class Finalized:
     pairs: list[Pair]
     clusters: list[Cluster]
+    quotes: list[Quote]
 
 
 def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCallback = _no_progress) -> Finalized:
@@ -294,7 +301,11 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
     pairs = [r[4] for r in rows if r[4] is not None]
     clusters = _clusters(store, settings, seqs, ids, pairs) if mode == "dedup" else []
     store.replace_pairs(rows, {"clusters": [[c.id, c.cluster, c.representative, c.similarity] for c in clusters]})
-    return Finalized(pairs=pairs, clusters=clusters)
+    quotes: list[Quote] = []
+    if mode == "analyze":
+        progress("quotations", 0, None)
+        quotes = group_quotes(*store.quote_inputs())
+    return Finalized(pairs=pairs, clusters=clusters, quotes=quotes)
 
 
 @dataclass(frozen=True, slots=True)

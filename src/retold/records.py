@@ -14,6 +14,7 @@ from .model import (
     PairScores,
     Passage,
     Quote,
+    QuoteMention,
     Span,
     Story,
 )
@@ -150,3 +151,29 @@ def cluster_to_dict(cluster: Cluster) -> dict[str, Any]:
         "representative": cluster.representative,
         "similarity": round(cluster.similarity, 4),
     }
+
+
+def _optional_span(value: list[int] | None) -> Span | None:
+    return Span(*value) if value else None
+
+
+def mention_to_dict(mention: QuoteMention) -> dict[str, Any]:
+    return {
+        "doc": mention.doc,
+        "span": span_to_list(mention.span),
+        "text": mention.text,
+        "speaker": mention.speaker,
+        "speaker_span": span_to_list(mention.speaker_span) if mention.speaker_span else None,
+        "cue": span_to_list(mention.cue) if mention.cue else None,
+    }
+
+
+def mention_from_dict(data: dict[str, Any]) -> QuoteMention:
+    return QuoteMention(
+        doc=data["doc"],
+        span=Span(*data["span"]),
+        text=data["text"],
+        speaker=data.get("speaker"),
+        speaker_span=_optional_span(data.get("speaker_span")),
+        cue=_optional_span(data.get("cue")),
+    )

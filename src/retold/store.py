@@ -19,8 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from .model import CleanDocument, Document, Pair
-from .records import cleaned_from_dict, cleaned_to_dict, pair_from_dict, pair_to_dict
+from .model import CleanDocument, Document, Pair, QuoteMention
+from .records import (
+    cleaned_from_dict,
+    cleaned_to_dict,
+    mention_from_dict,
+    mention_to_dict,
+    pair_from_dict,
+    pair_to_dict,
+)
 
 SCHEMA_VERSION = 1
 
@@ -49,7 +56,8 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     body_hash TEXT NOT NULL,
     signature BLOB NOT NULL,
     anchors BLOB NOT NULL,
-    vector BLOB NOT NULL          -- float16 document embedding ('' in dedup mode)
+    vector BLOB NOT NULL,         -- float16 document embedding ('' in dedup mode)
+    mentions TEXT NOT NULL        -- the quotations found in the final body, as JSON
 );
 -- Verified candidate pairs (related or not, so they are not verified again)
 -- keyed by the body hashes they were computed from.
@@ -91,6 +99,7 @@ class FinalUpdate:
     signature: np.ndarray
     anchors: np.ndarray
     vector: np.ndarray
+    mentions: tuple[QuoteMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +114,11 @@ class PreparedDocument:
     signature: np.ndarray
     anchors: np.ndarray
     vector: np.ndarray
+    mentions: tuple[QuoteMention, ...] = ()
+
+
+def _mentions_json(mentions: Sequence[QuoteMention]) -> str:
+    return json.dumps([mention_to_dict(m) for m in mentions], ensure_ascii=False)
 
 
 def _pair_row(row: tuple[str, str, str, str, Pair | None]) -> tuple[str, str, str, str, str | None, str]:
@@ -210,8 +224,8 @@ class Store:
                 ],
             )
             db.executemany(
-                "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors, vector)"
-                " VALUES (?, NULL, '', ?, ?, ?, ?)",
+                "INSERT INTO fingerprints (seq, final, recurring_key, body_hash, signature, anchors, vector, mentions)"
+                " VALUES (?, NULL, '', ?, ?, ?, ?, ?)",
                 [
                     (
                         seq,
@@ -219,6 +233,7 @@ class Store:
                         p.signature.astype(np.uint32).tobytes(),
                         p.anchors.tobytes(),
                         p.vector.astype(np.float16).tobytes(),
+                        _mentions_json(p.mentions),
                     )
                     for seq, p in zip(seqs, prepared, strict=True)
                 ],
@@ -273,7 +288,7 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "UPDATE fingerprints SET final = ?, recurring_key = ?, body_hash = ?, signature = ?,"
-                " anchors = ?, vector = ? WHERE seq = ?",
+                " anchors = ?, vector = ?, mentions = ? WHERE seq = ?",
                 [
                     (
                         None if u.final is None else json.dumps(cleaned_to_dict(u.final)),
@@ -282,6 +297,7 @@ class Store:
                         u.signature.astype(np.uint32).tobytes(),
                         u.anchors.astype(np.uint64).tobytes(),
                         u.vector.astype(np.float16).tobytes(),
+                        _mentions_json(u.mentions),
                         u.seq,
                     )
                     for u in updates
@@ -314,6 +330,18 @@ class Store:
             else np.zeros((len(vectors), 0), dtype=np.float32)
         )
         return StoredFingerprints(np.asarray(seqs, dtype=np.int64), ids, hashes, signatures, anchors, matrix)
+
+    def quote_inputs(self) -> tuple[list[QuoteMention], dict[str, str | None]]:
+        """Every stored quotation mention, and each document's date (reader's, else cleaning's)."""
+        mentions: list[QuoteMention] = []
+        dates: dict[str, str | None] = {}
+        for doc_id, date, base, final, found in self._db.execute(
+            "SELECT d.id, d.date, c.cleaned, f.final, f.mentions FROM documents d"
+            " JOIN cleaned c ON c.seq = d.seq JOIN fingerprints f ON f.seq = d.seq ORDER BY d.seq"
+        ):
+            dates[doc_id] = date or json.loads(final or base).get("date")
+            mentions.extend(mention_from_dict(m) for m in json.loads(found))
+        return mentions, dates
 
     # -- results ----------------------------------------------------------------
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .model import Quote
 from .pipeline import Comparison
 
 KIND_STYLE = {"verbatim": "bold yellow", "edited": "dark_orange", "reworded": "cyan"}
@@ -54,3 +57,29 @@ def print_comparison(comparison: Comparison, width: int | None = None, console: 
         right.append(_excerpt(b.text, passage.b_span.start, passage.b_span.end), style=style)
         table.add_row(f"{number}\n{passage.kind}\n{passage.score:.2f}", left, right)
     console.print(table)
+
+
+def print_quotes(quotes: Sequence[Quote], dates: dict[str, str | None], console: Console | None = None) -> None:
+    """Each quotation seen in several documents or altered first, then the rest."""
+    console = console or Console(highlight=False)
+    ordered = sorted(
+        quotes,
+        key=lambda q: (-len({o.doc for o in q.occurrences}), not any(o.altered for o in q.occurrences), q.id),
+    )
+    for quote in ordered:
+        docs = {o.doc for o in quote.occurrences}
+        console.print(Text.assemble((quote.speaker or "unknown speaker", "bold"), f"  ({len(docs)} document(s))"))
+        console.print(Text(f"  “{quote.text}”", style="italic"))
+        for occurrence in quote.occurrences:
+            line = Text(
+                f"    {occurrence.doc} {dates.get(occurrence.doc) or 'undated'} "
+                f"[{occurrence.span.start}:{occurrence.span.end}] "
+            )
+            if occurrence.altered:
+                line.append("altered: ", style="bold red")
+                for op, words in occurrence.diff:
+                    style = "strike red" if op == "-" else "underline green" if op == "+" else ""
+                    line.append(words + " ", style=style)
+            else:
+                line.append("same wording", style="dim")
+            console.print(line)

@@ -2,7 +2,9 @@
 
 - ``marks``: quotation marks paired into quoted regions (offsets into the raw text);
 - ``lexicon`` and ``phrases``: reporting verbs, titles, and the phrases that name a speaker;
-- ``speakers``: the speaker of each quotation, with pronouns and short names resolved;
+- ``cues``: the masked text, its sentences, and the reporting cues with their speaker phrases;
+- ``resolve``: what a mention stands for (short names, pronouns, "the statement");
+- ``speakers``: the speaker of each quotation;
 - ``extract``: ``extract_quotes`` for one document;
 - ``group``: ``group_quotes`` across documents, canonical wording, altered flag and diff.
 

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-from retold.model import CleanDocument, Document, Span
+from retold.model import CleanDocument, Document, QuoteMention
+from retold.quotes.lexicon import OBJECT_MARKERS
 from retold.quotes.marks import find_regions
 from retold.quotes.speakers import attribute, read
+from retold.text import words
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteMention:
-    """One quotation as it appears in one document.
-
-    ``span`` covers the quoted words in the raw text, quotation marks excluded (for a
-    quotation over several paragraphs, from the first quoted word to the last, the
-    inner paragraphs' opening marks included). ``text`` is the quoted words with
-    white space collapsed and paragraphs joined by a space. ``speaker`` is the
-    resolved full name or organisation (or a description such as "a Pentagon
-    official" when nothing names it), None when no speaker was found;
-    ``speaker_span`` is the mention as written next to the quotation ("he",
-    "McNulty", "the statement") and ``cue`` the reporting verb.
-    """
-
-    doc: str
-    span: Span
-    text: str
-    speaker: str | None = None
-    speaker_span: Span | None = None
-    cue: Span | None = None
+# A quotation nobody is said to have spoken must be longer than one word: a lone
+# quoted word with no speaker is a term held at arm's length ("a “regional” candidate").
+MIN_UNATTRIBUTED_WORDS = 2
+# Title-cased quotations of at least this many words are names of works, shows and
+# slogans when nobody speaks them or a preposition or possessive introduces them.
+MIN_TITLE_WORDS = 2
+_TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "for", "to", "with", "at", "by", "or", "is"})
+_NAMING_WORDS = frozenset({"called", "titled", "entitled", "named", "dubbed", "show", "program", "programme"})
+_LOOKBACK_CHARS = 40
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def extract_quotes(doc: Document, cleaned: CleanDocument) -> list[QuoteMention]:
@@ -38,12 +29,31 @@ def extract_quotes(doc: Document, cleaned: CleanDocument) -> list[QuoteMention]:
     disclaimers) are never extracted.
     """
     raw = doc.text
-    regions = find_regions(raw, cleaned.body)
+    regions = [r for r in find_regions(raw, cleaned.body) if _LETTER.search(r.text(raw))]
     if not regions:
         return []
     reading = read(raw, cleaned.body, regions)
     attributions = attribute(raw, reading, regions)
-    return [
-        QuoteMention(doc.id, region.span, region.text(raw), a.speaker, a.speaker_span, a.cue)
-        for region, a in zip(regions, attributions, strict=True)
-    ]
+    out: list[QuoteMention] = []
+    for region, a in zip(regions, attributions, strict=True):
+        text = region.text(raw)
+        if a.speaker_span is None and (len(words(text)) < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
+            continue  # a scare quote or a title, not somebody's words
+        if _title_case(text) and _names_a_work(reading.masked, region.open):
+            continue  # 'told ABC's "Good Morning America"', 'a film called "Tenemos Familias"'
+        out.append(QuoteMention(doc.id, region.span, text, a.speaker, a.speaker_span, a.cue))
+    return out
+
+
+def _title_case(text: str) -> bool:
+    """Every word capitalised but the short function words: the title of a work or a slogan."""
+    tokens = [w for w in text.split() if w[:1].isalpha()]
+    return len(tokens) >= MIN_TITLE_WORDS and all(w[0].isupper() or w.casefold() in _TITLE_SMALL_WORDS for w in tokens)
+
+
+def _names_a_work(masked: str, open_mark: int) -> bool:
+    before = masked[max(0, open_mark - _LOOKBACK_CHARS) : open_mark].split()
+    if not before:
+        return False
+    last = before[-1].casefold().strip(",:")
+    return last in OBJECT_MARKERS or last in _NAMING_WORDS or last.endswith(("'s", "’s"))

@@ -12,20 +12,23 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _forms(spec: str) -> frozenset[str]:
-    """Every form of ``"say says said saying; tell tells told telling"``.
+def _groups(spec: str) -> list[list[str]]:
+    """``"say says said saying; tell tells told telling"`` as lists of forms.
 
     Each group lists base, third person, past and present participle; the
     participle marks "…, saying that", whose speaker is the main clause's subject.
     """
-    return frozenset(form for group in spec.split(";") for form in group.split())
+    return [group.split() for group in spec.split(";") if group.split()]
+
+
+def _forms(spec: str) -> frozenset[str]:
+    return frozenset(form for group in _groups(spec) for form in group)
 
 
 # Verbs that report speech, writing or a stance, in every form. A form that is also a
 # noun ("his comments", "a warning") is told apart by what precedes it: a cue needs a
 # subject, and a determiner before it makes it a noun.
-REPORTING_VERBS: frozenset[str] = _forms(
-    """
+_REPORTING_SPEC = """
     say says said saying; tell tells told telling; add adds added adding;
     state states stated stating; write writes wrote writing; assert asserts asserted asserting;
     warn warns warned warning; tweet tweets tweeted tweeting; post posts posted posting;
@@ -79,11 +82,16 @@ REPORTING_VERBS: frozenset[str] = _forms(
     acknowledge acknowledges acknowledged acknowledging; mention mentions mentioned mentioning;
     summarize summarizes summarized summarizing; explain explains explained explaining
     """
-)
+REPORTING_VERBS: frozenset[str] = _forms(_REPORTING_SPEC)
+# Base forms ("pledge", "claim", "report") are nouns as often as verbs; as verbs they
+# take a plural subject ("officials claim") or follow an auxiliary ("will pledge").
+BASE_FORMS: frozenset[str] = frozenset(group[0] for group in _groups(_REPORTING_SPEC) if len(group) > 1)
 PARTICIPLES: frozenset[str] = frozenset(f for f in REPORTING_VERBS if f.endswith("ing"))
 # Verbs that report only with a particle after them ("fired back", "pointed out"); alone
 # they are too often something else.
-NEEDS_PARTICLE: frozenset[str] = _forms("fire fires fired firing; shoot shoots shot shooting; lash lashes lashed lashing")
+NEEDS_PARTICLE: frozenset[str] = _forms(
+    "fire fires fired firing; shoot shoots shot shooting; lash lashes lashed lashing"
+)
 PARTICLES: frozenset[str] = _set("back out")
 
 # Personal pronouns that can stand for a speaker, by what they may refer to.
@@ -98,6 +106,16 @@ DOCUMENT_NOUNS: frozenset[str] = _set(
     """
     statement letter message readout release report announcement communique communiqué memo email
     e-mail note declaration filing post tweet notice text document transcript ad advertisement video
+    """
+)
+
+# Nouns for words spoken: "his call for \"…\"", "the senator's answer was that \"…\"".
+SPEECH_NOUNS: frozenset[str] = _set(
+    """
+    call claim claims promise pledge vow words remark remarks comment comments slogan description phrase
+    answer warning demand assertion argument question line insistence charge accusation term label quip
+    joke retort reply response assessment verdict characterization prediction view belief motto mantra
+    refrain catchphrase plea appeal request boast complaint criticism attack message
     """
 )
 
@@ -144,7 +162,9 @@ ABBREVIATIONS: frozenset[str] = _set(
 )
 
 # Lower-case words that may sit inside a name ("Hadi al-Ameri", "Ludwig van Beethoven").
-NAME_PARTICLES: frozenset[str] = _set("al el bin ibn abu abd bint de del della der den di da du dos das van von la le ter ten")
+NAME_PARTICLES: frozenset[str] = _set(
+    "al el bin ibn abu abd bint de del della der den di da du dos das van von la le ter ten"
+)
 # Lower-case words inside an organisation's name ("Coordinating Committee of the Iraqi Resistance").
 ORGANISATION_CONNECTORS: frozenset[str] = _set("of for and & the on")
 
@@ -198,6 +218,16 @@ INTRODUCTORY: frozenset[str] = _set(
 )
 # Prepositions and verbs after which a named organisation is an object ("told Newsweek",
 # "sent a letter to The Washington Newsday"), not the one speaking.
-OBJECT_MARKERS: frozenset[str] = _set("to told tell tells with by from at in on for of as about than into onto via against")
+OBJECT_MARKERS: frozenset[str] = _set(
+    "to told tell tells with by from at in on for of as about than into onto via against"
+)
+# Verbs between a subject and its cue: "went on to say", "continued to insist", "wanted to stress".
+CATENATIVE: frozenset[str] = _set(
+    """
+    on continued continues went wanted wants tried tries decided chose proceeded appeared seemed
+    sought used has had have going
+    """
+)
+CATENATIVE_MOTION: frozenset[str] = _set("went goes go going")  # the verb before "on to say"
 # Words that join two clauses sharing a subject: "X referred to Rubio as … but described …".
 COORDINATORS: frozenset[str] = _set("and but")

@@ -21,7 +21,8 @@ Rules that keep a broken text from going wrong:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -38,6 +39,8 @@ _AFTER_CLOSE = frozenset(".,;:!?)]}>…—–-/")
 # Trailing characters dropped from a quotation's span: the comma of '"…," he said'
 # belongs to the sentence around the quotation, not to the speaker's words.
 _TRAILING = " \t\r\n,;:"
+# An HTML or XML tag left in scraped text: its attribute quotes are not quotations.
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
 
 
 class Role(Enum):
@@ -126,6 +129,12 @@ def _opens_paragraph(raw: str, unit: Span, family: frozenset[str]) -> bool:
     return first in family and _role(raw, unit.start, unit) is not Role.CLOSE
 
 
+def _markup(raw: str, unit: Span) -> Callable[[int], bool]:
+    """Whether an offset of ``unit`` lies inside an HTML or XML tag left in the text."""
+    tags = [(m.start(), m.end()) for m in _TAG.finditer(raw, unit.start, unit.end)]
+    return lambda i: any(a <= i < b for a, b in tags)
+
+
 def find_regions(raw: str, body: Sequence[Span]) -> list[QuoteRegion]:
     """Every quotation in the body spans of ``raw``, in text order.
 
@@ -152,6 +161,7 @@ def find_regions(raw: str, body: Sequence[Span]) -> list[QuoteRegion]:
 
     for k, unit in enumerate(units):
         start = unit.start
+        in_markup = _markup(raw, unit)
         if opened is not None:
             # Continuing from the previous paragraph: skip this paragraph's opening mark.
             start = unit.start + 1
@@ -160,6 +170,8 @@ def find_regions(raw: str, body: Sequence[Span]) -> list[QuoteRegion]:
             char = raw[i]
             if char not in MARKS:
                 continue
+            if (i > unit.start and raw[i - 1] == "=") or in_markup(i):
+                continue  # a markup attribute (<tweet date="…">), not a quotation
             role = _role(raw, i, unit)
             if opened is None:
                 if role is not Role.CLOSE:

@@ -16,19 +16,22 @@ from typing import Literal
 
 from retold.model import Span
 from retold.quotes.lexicon import (
+    ABBREVIATIONS,
+    CATENATIVE,
+    CATENATIVE_MOTION,
     DETERMINERS,
     DOCUMENT_NOUNS,
-    FIRST_PERSON,
-    GROUP_PRONOUNS,
     INTERVENING,
     NAME_PARTICLES,
     NOT_NAMES,
     OBJECT_MARKERS,
     ORGANISATION_CONNECTORS,
     ORGANISATION_HEADS,
-    PERSON_PRONOUNS,
     PRONOUNS,
+    RELATIVE_PRONOUNS,
     REPORTING_VERBS,
+    TIME_HEADS,
+    TIME_WORDS,
     TITLES,
 )
 
@@ -43,34 +46,14 @@ MAX_DESCRIPTION = 6
 MAX_APPOSITIVE = 24
 # Longest noun phrase read forwards after a verb or at the start of a sentence.
 MAX_FORWARD = 10
+# Quantifiers that stand alone as a subject: "most said", "others added".
+_STANDALONE = frozenset(
+    {"most", "many", "some", "others", "several", "few", "all", "both", "everyone", "someone", "nobody", "anyone"}
+)
+_APPOSITIVE_MARKS = frozenset({",", "—", "–", "―", "--"})
 # Words that end a phrase read forwards or backwards.
 _CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "and", "or", "but", "to", "yet", "if", "because"})
 
-# "went on to say", "continued to insist", "wanted to stress": verbs between a subject and its cue.
-_CATENATIVE = frozenset(
-    {
-        "on",
-        "continued",
-        "continues",
-        "went",
-        "wanted",
-        "wants",
-        "tried",
-        "tries",
-        "decided",
-        "chose",
-        "proceeded",
-        "appeared",
-        "seemed",
-        "sought",
-        "used",
-        "has",
-        "had",
-        "have",
-        "going",
-    }
-)
-_CATENATIVE_VERBS = frozenset({"went", "goes", "go", "going"})
 
 MentionKind = Literal["person", "organisation", "pronoun", "document", "group", "description"]
 
@@ -106,13 +89,20 @@ class Mention:
 
     ``text`` is a person's name without titles, an organisation's name without a
     leading article, the pronoun, or the description as written; ``head`` is the
-    last word of a description ("statement", "commission").
+    last word of a description ("statement", "commission"). ``span`` covers what
+    ``text`` names; ``outer`` the whole phrase with its titles ("US Senator Jeff
+    Sessions"), when longer.
     """
 
     span: Span
     kind: MentionKind
     text: str
     head: str = ""
+    outer: Span | None = None
+
+    @property
+    def extent(self) -> Span:
+        return self.outer or self.span
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
@@ -121,7 +111,15 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         if m.lastgroup == "quote":
             out.append(Token(m.group(), m.start(), m.end(), "quote"))
         elif m.lastgroup == "word":
-            out.append(Token(m.group(), m.start(), m.end(), "word"))
+            word, end = m.group(), m.end()
+            if (
+                end < len(text)
+                and text[end] == "."
+                and (word.casefold() in ABBREVIATIONS or len(word) == 1 or "." in word)
+            ):
+                # "Rep. Hakeem Jeffries", "John F. Kennedy", "U.S.": the period is part of the word.
+                word, end = word + ".", end + 1
+            out.append(Token(word, m.start(), end, "word"))
         else:
             kind: Literal["mark", "punct"] = "mark" if m.group() in _QUOTE_CHARS else "punct"
             out.append(Token(m.group(), m.start(), m.end(), kind))
@@ -191,7 +189,7 @@ def classify_run(run: Sequence[Token], keep: Literal["first", "last"] = "last") 
         if any(t.key in ORGANISATION_CONNECTORS for t in after):
             return None
         name = after[-4:]  # a name is rarely longer; a longer run is a headline fragment
-        return Mention(Span(name[0].start, name[-1].end), "person", _join(name))
+        return Mention(Span(name[0].start, name[-1].end), "person", _join(name), outer=span)
     return Mention(span, "description", _join(tokens), tokens[-1].key)
 
 
@@ -266,6 +264,8 @@ def phrase_at(tokens: Sequence[Token], j: int, lo: int) -> Mention | None:
     if name_token(tok):
         k = _run_back(tokens, j, lo)
         return classify_run(tokens[k : j + 1], "last")
+    if tok.key in _STANDALONE and tok.text.islower():
+        return _describes([tok])  # "most said", "others added"
     if tok.kind != "word" or _stops_phrase(tok):
         return None
     # A description read backwards to its determiner: "the statement", "a Pentagon official".
@@ -297,41 +297,60 @@ def _object_before(tokens: Sequence[Token], start: int, lo: int) -> bool:
     return k >= lo and tokens[k].key in OBJECT_MARKERS
 
 
+def skip_back(tokens: Sequence[Token], j: int, lo: int) -> int:
+    """Index of the last token of the subject, skipping what may stand between a
+    subject and its verb: auxiliaries and adverbs ("has also", "similarly"), a time
+    phrase ("less than two weeks ago", "in the past"), a catenative verb ("went on
+    to"), a parenthesis ("(headline photo)", "(D-S.C.)")."""
+    while j >= lo:
+        tok = tokens[j]
+        if tok.key in INTERVENING or (tok.is_word and tok.text.islower() and tok.key.endswith("ly")):
+            j -= 1
+        elif tok.key in TIME_HEADS:
+            j -= 1
+            while j >= lo and tokens[j].is_word and (tokens[j].key in TIME_WORDS or tokens[j].key.isdigit()):
+                j -= 1
+        elif tok.key == "to" and j - 1 >= lo and tokens[j - 1].key in CATENATIVE:
+            j -= 2
+            if j >= lo and tokens[j].key in CATENATIVE_MOTION:
+                j -= 1
+        elif tok.text == ")":
+            while j >= lo and tokens[j].text != "(":
+                j -= 1
+            j -= 1
+        else:
+            return j
+    return j
+
+
 def phrase_before(tokens: Sequence[Token], j: int, lo: int) -> Mention | None:
     """The subject of a reporting verb whose token precedes ``j + 1``.
 
-    Skips auxiliaries and adverbs ("has also"), a parenthesis ("(headline photo)") and
-    an appositive between commas ("X, a Pentagon spokesperson, said"); a phrase that
-    follows a preposition is an object and is passed over for the one before it.
+    Skips what ``skip_back`` skips, goes from a relative pronoun to its antecedent
+    ("Mike Pence, who called …"), and past an appositive between commas or dashes
+    ("X, a Pentagon spokesperson, said"); a phrase that follows a preposition is an
+    object and is passed over for the one before it.
     """
-    while j >= lo and tokens[j].key in INTERVENING:
+    j = skip_back(tokens, j, lo)
+    if j >= lo and tokens[j].key in RELATIVE_PRONOUNS and tokens[j].text.islower():
         j -= 1
-    # "The message went on to say", "he continued to argue": the subject is before the verb phrase.
-    while j - 1 >= lo and tokens[j].key == "to" and tokens[j - 1].key in _CATENATIVE:
-        j -= 2
-        if j >= lo and tokens[j].key in _CATENATIVE_VERBS:
+        if j >= lo and tokens[j].text in _APPOSITIVE_MARKS:
             j -= 1
-        while j >= lo and tokens[j].key in INTERVENING:
-            j -= 1
-    if j >= lo and tokens[j].text == ")":
-        k = j
-        while k >= lo and tokens[k].text != "(":
-            k -= 1
-        j = k - 1
+        return phrase_at(tokens, skip_back(tokens, j, lo), lo)
     if j < lo:
         return None
-    if tokens[j].text != ",":
+    if tokens[j].text not in _APPOSITIVE_MARKS:
         return phrase_at(tokens, j, lo)
-    # An appositive: try the phrase before each earlier comma, nearest first.
+    # An appositive: try the phrase before each earlier comma or dash, nearest first.
     k = j - 1
     while k >= lo and j - k <= MAX_APPOSITIVE:
-        if tokens[k].text == ",":
-            found = phrase_at(tokens, k - 1, lo)
+        if tokens[k].text in _APPOSITIVE_MARKS:
+            found = phrase_at(tokens, skip_back(tokens, k - 1, lo), lo)
             if found is not None and not _object_before(tokens, _index_at(tokens, found.span.start), lo):
                 return found
         k -= 1
-    # "Smith, the lawyer, said" with the name at the sentence start and no earlier comma.
-    if k < lo or j - k > MAX_APPOSITIVE:
+    if k < lo:
+        # "Smith, the lawyer, said" with the name opening the sentence.
         first = phrase_forward(tokens, lo, j)
         if first is not None and first.kind in ("person", "organisation", "pronoun"):
             return first
@@ -348,6 +367,9 @@ def phrase_forward(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
             break
         if tok.key in OBJECT_MARKERS and not (seg_end > i and tokens[seg_end - 1].capitalised):
             break
+        after_name = seg_end > i and tokens[seg_end - 1].capitalised
+        if tok.text.islower() and (tok.key.endswith("ly") or (after_name and tok.key.endswith("ed"))):
+            break  # "Hillary Clinton immediately posted", "Trump returned": the verb phrase starts
         seg_end += 1
     if seg_end == i:
         return None
@@ -394,10 +416,8 @@ def phrase_forward(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
 
 
 __all__ = [
-    "FIRST_PERSON",
-    "GROUP_PRONOUNS",
-    "PERSON_PRONOUNS",
     "Mention",
+    "MentionKind",
     "Token",
     "classify_run",
     "is_cue",
@@ -405,5 +425,6 @@ __all__ = [
     "phrase_at",
     "phrase_before",
     "phrase_forward",
+    "skip_back",
     "tokenize",
 ]

@@ -12,7 +12,7 @@ from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from ..model import Pair, Span
+from ..model import Pair, Quote, Span
 
 if TYPE_CHECKING:
     from ..api import AnalysisResult
@@ -76,6 +76,34 @@ def _pair_section(pair: Pair, number: int, texts: dict[str, str], docs: dict[str
     )
 
 
+def _diff_html(diff: tuple[tuple[str, str], ...]) -> str:
+    parts = []
+    for op, words in diff:
+        text = escape(words)
+        parts.append(f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>" if op == "+" else text)
+    return " ".join(parts)
+
+
+def _quote_section(quote: Quote, docs: dict[str, dict[str, Any]]) -> str:
+    rows = []
+    for occurrence in quote.occurrences:
+        meta = docs.get(occurrence.doc, {})
+        wording = _diff_html(occurrence.diff) if occurrence.altered else escape(occurrence.text)
+        flag = '<span class="altered">altered</span>' if occurrence.altered else ""
+        rows.append(
+            f"<tr><td>{escape(occurrence.doc)}</td><td>{escape(str(meta.get('date') or ''))}</td>"
+            f"<td>{escape(occurrence.speaker or '')}</td><td>{flag}</td><td>{wording}</td>"
+            f"<td>{occurrence.span.start}–{occurrence.span.end}</td></tr>"
+        )
+    return (
+        f'<section class="quote" id="quote-{escape(quote.id)}"><h3>{escape(quote.speaker or "unknown speaker")}</h3>'
+        f"<blockquote>{escape(quote.text)}</blockquote>"
+        "<table><thead><tr><th>document</th><th>date</th><th>speaker as attributed</th><th></th>"
+        f"<th>wording (against the canonical)</th><th>offsets</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+        "</table></section>"
+    )
+
+
 def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
     docs = {d["id"]: d for d in result.documents}
     rows = "".join(
@@ -90,6 +118,12 @@ def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
         for i, p in enumerate(result.pairs)
     )
     sections = "".join(_pair_section(p, i, texts, docs) for i, p in enumerate(result.pairs))
+    # Quotations seen in several documents or altered first: those are the ones that travel.
+    quotes = sorted(
+        result.quotes,
+        key=lambda q: (-len({o.doc for o in q.occurrences}), not any(o.altered for o in q.occurrences), q.id),
+    )
+    quote_sections = "".join(_quote_section(q, docs) for q in quotes)
     summary = result.summary
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -99,7 +133,7 @@ def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
 <body><header><h1>retold report</h1>
 <p>{summary.documents} documents · {len(result.pairs)} related pairs · {len(summary.skipped)} inputs skipped</p>
 </header>
-<nav><a href="#documents">Documents</a> · <a href="#pairs">Pairs</a></nav>
+<nav><a href="#documents">Documents</a> · <a href="#pairs">Pairs</a> · <a href="#quotes">Quotations</a></nav>
 <h2 id="documents">Documents</h2>
 <table><thead><tr><th>id</th><th>title</th><th>date</th><th>outlet</th><th>boilerplate spans</th><th>path</th></tr>
 </thead><tbody>{rows}</tbody></table>
@@ -107,6 +141,10 @@ def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
 <table><thead><tr><th>pair</th><th>label</th><th>source</th><th>confidence</th><th>passages</th></tr></thead>
 <tbody>{pair_rows}</tbody></table>
 {sections}
+<h2 id="quotes">Quotations</h2>
+<p>{len(result.quotes)} quotations; in altered wordings, words of the canonical wording that were dropped
+are struck through and words put in are underlined.</p>
+{quote_sections}
 <footer><p>Highlighted: <mark class="verbatim">verbatim</mark> <mark class="edited">edited</mark>
 <mark class="reworded">reworded</mark> · <span class="bp">boilerplate</span></p></footer>
 </body></html>
