@@ -109,5 +109,5 @@ def test_killed_runs_resume_to_the_uninterrupted_result(tmp_path: Path, command:
     if command == "dedup":
         assert read_jsonl(out) == read_jsonl(clean_out)
     else:
-        for table in ("documents", "pairs"):
-            assert read_jsonl(out / f"{table}.jsonl") == read_jsonl(clean_out / f"{table}.jsonl")
+        for table in ("documents", "pairs", "quotes", "stories"):
+            assert read_jsonl(out / f"{table}.jsonl") == read_jsonl(clean_out / f"{table}.jsonl"), table

@@ -128,6 +128,7 @@ def analyze(
             documents=export.document_records(workspace),
             pairs=finalized.pairs,
             quotes=finalized.quotes,
+            stories=finalized.stories,
             summary=summary,
         )
         if out is not None:

@@ -42,11 +42,13 @@ from .model import (
     RunSummary,
     Skipped,
     Span,
+    Story,
 )
 from .quotes import extract_quotes, group_quotes
 from .read import iter_documents
 from .relate import relate
-from .store import FinalUpdate, PreparedDocument, Store, StoreError
+from .store import FinalUpdate, PreparedDocument, Store, StoredFingerprints, StoreError
+from .stories import StoryIndex, StoryInput
 
 Mode = Literal["analyze", "dedup"]
 # Verified pairs are committed in chunks of this many, so a killed run resumes
@@ -267,6 +269,7 @@ class Finalized:
     pairs: list[Pair]
     clusters: list[Cluster]
     quotes: list[Quote]
+    stories: list[Story]
 
 
 def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCallback = _no_progress) -> Finalized:
@@ -302,10 +305,43 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
     clusters = _clusters(store, settings, seqs, ids, pairs) if mode == "dedup" else []
     store.replace_pairs(rows, {"clusters": [[c.id, c.cluster, c.representative, c.similarity] for c in clusters]})
     quotes: list[Quote] = []
+    stories: list[Story] = []
     if mode == "analyze":
         progress("quotations", 0, None)
         quotes = group_quotes(*store.quote_inputs())
-    return Finalized(pairs=pairs, clusters=clusters, quotes=quotes)
+        progress("stories", 0, None)
+        stories = _update_stories(store, stored, pairs)
+    return Finalized(pairs=pairs, clusters=clusters, quotes=quotes, stories=stories)
+
+
+STORY_STATE = "story_index"
+
+
+def _update_stories(store: Store, stored: StoredFingerprints, pairs: list[Pair]) -> list[Story]:
+    """Add the documents the story index has not seen, and save it.
+
+    Stories are incremental: documents join existing stories and events or open
+    new ones, so a corpus added in several runs may group slightly differently
+    from one run over everything (see benchmarks/stories_incremental.py).
+    """
+    saved = store.load_state(STORY_STATE)
+    index = StoryIndex.from_bytes(saved) if saved else StoryIndex()
+    new = [int(seq) for seq, doc_id in zip(stored.seqs, stored.ids, strict=True) if doc_id not in index]
+    if new:
+        cleaned = {seq: c for seq, c, _ in store.cleaned(new)}
+        items = [
+            StoryInput(
+                id=doc.id,
+                title=cleaned[seq].title or doc.title,
+                date=cleaned[seq].date or doc.date,
+                outlet=cleaned[seq].outlet or doc.outlet,
+                text=cleaned[seq].body_text(doc.text),
+            )
+            for seq, doc in zip(new, store.documents(new), strict=True)
+        ]
+        index.add(items, pairs)
+        store.save_state(STORY_STATE, index.to_bytes())
+    return index.stories()
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS pairs (
     PRIMARY KEY (a, b)
 );
 CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Incremental state of later stages (the story index), saved whole in one write.
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -330,6 +332,14 @@ class Store:
             else np.zeros((len(vectors), 0), dtype=np.float32)
         )
         return StoredFingerprints(np.asarray(seqs, dtype=np.int64), ids, hashes, signatures, anchors, matrix)
+
+    def load_state(self, name: str) -> bytes | None:
+        row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def save_state(self, name: str, value: bytes) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO state (name, value) VALUES (?, ?)", (name, value))
 
     def quote_inputs(self) -> tuple[list[QuoteMention], dict[str, str | None]]:
         """Every stored quotation mention, and each document's date (reader's, else cleaning's)."""
