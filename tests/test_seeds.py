@@ -97,3 +97,26 @@ def test_score_seeds_document_checks_pass(seeds_out: Path) -> None:
     assert len(checks) == 36
     failed = [line for line in result.stdout.splitlines() if line.startswith("FAIL") and line[5:8].isdigit()]
     assert all(c == "PASS" for c in checks), failed
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "score_seeds.py").exists(), reason="../shared not beside the checkout")
+def test_every_check_of_score_seeds_passes(seeds_out: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score_seeds.py"), str(seeds_out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert result.returncode == 0 and not failed, failed
+    assert result.stdout.splitlines()[-1] == "106 passed, 0 failed"
+
+
+def test_one_story_with_three_events_and_a_timeline(seeds_out: Path) -> None:
+    (story,) = read_jsonl(seeds_out / "stories.jsonl")
+    assert sorted(short(d) for d in story["documents"]) == ["000", "001", "002", "003", "004"]
+    events = sorted(sorted(short(d) for d in event) for event in story["events"])
+    assert events == [["000", "001", "002"], ["003"], ["004"]]
+    roles = {short(t["doc"]): t["role"] for t in story["timeline"]}
+    assert roles["000"] == "rewrite" and roles["003"] == "report" and roles["004"] == "report"
+    assert story["first"][:3] == "002" and story["dates"] == ["2021-11-20", "2021-12-13"]
