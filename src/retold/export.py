@@ -30,7 +30,12 @@ def document_records(store: Store) -> list[dict[str, Any]]:
 
 def _atomic_path(target: Path) -> tuple[int, str]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    # mkstemp makes the file private; outputs get the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    return fd, tmp
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], target: Path) -> None:

@@ -12,7 +12,8 @@ from html import escape
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from ..model import Pair, Quote, Span
+from ..model import Pair, Quote, Span, Story
+from .svg import legend_html, provenance_svg, timeline_svg
 
 if TYPE_CHECKING:
     from ..api import AnalysisResult
@@ -104,6 +105,21 @@ def _quote_section(quote: Quote, docs: dict[str, dict[str, Any]]) -> str:
     )
 
 
+def _story_section(story: Story, pairs: list[Pair]) -> str:
+    events = "".join(
+        f"<li>event {k + 1}: {', '.join(escape(d) for d in event)}</li>" for k, event in enumerate(story.events)
+    )
+    first, last = story.dates
+    span = f"{escape(first or '?')} – {escape(last or '?')}" if first or last else "no dates"
+    return (
+        f'<section class="story" id="{escape(story.id)}"><h3>{escape(story.title or story.id)}</h3>'
+        f"<p>{len(story.documents)} documents · {len(story.events)} events · {span} · first: "
+        f"{escape(story.first or 'unknown')}</p>"
+        f'<div class="charts">{timeline_svg(story)}{provenance_svg(story, pairs)}</div>'
+        f"<ul>{events}</ul></section>"
+    )
+
+
 def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
     docs = {d["id"]: d for d in result.documents}
     rows = "".join(
@@ -124,6 +140,9 @@ def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
         key=lambda q: (-len({o.doc for o in q.occurrences}), not any(o.altered for o in q.occurrences), q.id),
     )
     quote_sections = "".join(_quote_section(q, docs) for q in quotes)
+    # Largest stories first: a corpus of thousands should open on what matters.
+    stories = sorted(result.stories, key=lambda st: (-len(st.documents), st.id))
+    story_sections = "".join(_story_section(st, result.pairs) for st in stories)
     summary = result.summary
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -131,9 +150,14 @@ def render_report(result: AnalysisResult, texts: dict[str, str]) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>retold report</title><style>{_style()}</style></head>
 <body><header><h1>retold report</h1>
-<p>{summary.documents} documents · {len(result.pairs)} related pairs · {len(summary.skipped)} inputs skipped</p>
+<p>{summary.documents} documents · {len(result.stories)} stories · {len(result.pairs)} related pairs ·
+{len(result.quotes)} quotations · {len(summary.skipped)} inputs skipped</p>
 </header>
-<nav><a href="#documents">Documents</a> · <a href="#pairs">Pairs</a> · <a href="#quotes">Quotations</a></nav>
+<nav><a href="#stories">Stories</a> · <a href="#documents">Documents</a> · <a href="#pairs">Pairs</a> ·
+<a href="#quotes">Quotations</a></nav>
+<h2 id="stories">Stories</h2>
+{legend_html()}
+{story_sections}
 <h2 id="documents">Documents</h2>
 <table><thead><tr><th>id</th><th>title</th><th>date</th><th>outlet</th><th>boilerplate spans</th><th>path</th></tr>
 </thead><tbody>{rows}</tbody></table>
