@@ -149,8 +149,13 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _worker_count(settings: Settings) -> int:
-    return settings.workers or os.cpu_count() or 1
+def _worker_count(settings: Settings, mode: Mode) -> int:
+    if settings.workers:
+        return settings.workers
+    # Dedup's per-document work (~0.2 ms) is less than shipping a document to a
+    # worker and back: on 2 cores, one process ran 3,100 docs/s against 1,860 with
+    # two workers (benchmarks/dedup_speed.py). Analyze cleans and embeds, which pays.
+    return 1 if mode == "dedup" else os.cpu_count() or 1
 
 
 def _prepared_in_order(
@@ -158,7 +163,7 @@ def _prepared_in_order(
 ) -> Iterator[list[PreparedDocument]]:
     """Prepare batches on all cores, in input order, with a bounded number in flight
     so memory does not grow with the corpus."""
-    workers = _worker_count(settings)
+    workers = _worker_count(settings, mode)
     if workers <= 1:
         for batch in batches:
             yield prepare(batch, settings, mode)
