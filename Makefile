@@ -32,7 +32,13 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/dedup_speed.py
+	$(BIN)/python benchmarks/dedup_speed.py --skip-slow
+	$(BIN)/python benchmarks/pan13_alignment.py --workers 2
+	$(BIN)/python benchmarks/quotes_polnear.py
+	$(BIN)/python benchmarks/stories_ecbplus.py
+	$(BIN)/python benchmarks/stories_googlenews.py
+	$(BIN)/python benchmarks/stories_incremental.py
+	$(BIN)/python benchmarks/embed_speed.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -23,6 +23,7 @@ from .model import (
     Skipped,
     Span,
     Story,
+    StoryInput,
     TimelineEntry,
 )
 from .pipeline import Comparison
@@ -51,6 +52,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Story",
+    "StoryInput",
     "TimelineEntry",
     "analyze",
     "compare",

@@ -124,6 +124,21 @@ class Pair:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryInput:
+    """One document as story grouping sees it.
+
+    ``date`` is ISO 8601 (only the ``YYYY-MM-DD`` part is used) or ``None``; ``text``
+    is the body after cleaning (boilerplate removed), headline excluded.
+    """
+
+    id: str
+    title: str | None = None
+    date: str | None = None
+    outlet: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     doc: str
     date: str | None

@@ -43,12 +43,13 @@ from .model import (
     Skipped,
     Span,
     Story,
+    StoryInput,
 )
 from .quotes import extract_quotes, group_quotes
 from .read import iter_documents
 from .relate import relate
 from .store import FinalUpdate, PreparedDocument, Store, StoredFingerprints, StoreError
-from .stories import StoryIndex, StoryInput
+from .stories import StoryIndex
 
 Mode = Literal["analyze", "dedup"]
 # Verified pairs are committed in chunks of this many, so a killed run resumes
@@ -344,8 +345,13 @@ def _update_stories(store: Store, stored: StoredFingerprints, pairs: list[Pair])
             )
             for seq, doc in zip(new, store.documents(new), strict=True)
         ]
-        index.add(items, pairs)
-        store.save_state(STORY_STATE, index.to_bytes())
+    else:
+        items = []
+    # Pairs found this run between documents indexed before must still join them.
+    index.add(items, pairs)
+    state = index.to_bytes()
+    if state != saved:
+        store.save_state(STORY_STATE, state)
     return index.stories()
 
 

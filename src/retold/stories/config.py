@@ -43,7 +43,7 @@ class StoryConfig:
     title_weight: float = 0.5
     lead_weight: float = 0.0
     entity_weight: float = 1.0
-    number_weight: float = 1.0
+    number_weight: float = 1.5
     embedding_weight: float = 1.0
     lead_words: int = 60  # words of the body that form the lead channel
 
@@ -57,9 +57,23 @@ class StoryConfig:
     # clusters merged, at most this many rounds (each round is cheap: a chunk's
     # documents against the clusters they touch).
     refine_rounds: int = 4
+    # The first pass opens a cluster unless a document reaches ``seed_factor`` times
+    # the threshold; merge rounds then join the small clusters best pair first, which
+    # is less sensitive to input order than joining at the threshold on first sight.
+    seed_factor: float = 2.0
     # Documents are vectorised and grouped this many at a time; ``add`` of a larger
     # batch is the same as adding its chunks one after the other.
     chunk_size: int = 512
+
+    # Similarities are taken after subtracting beta times the mean document vector,
+    # beta = N / (N + centring_prior_docs): full centring in a large corpus, little in
+    # a handful of documents (where the mean is the story itself, not the background).
+    centring_prior_docs: float = 50.0
+
+    # Until the index holds this many documents it keeps their hashed features and
+    # regroups them from scratch at 16, 32, 64, ... documents, so the first ones are
+    # not left weighted by the few documents seen before them (0: never).
+    warmup_docs: int = 512
 
     # Feature hashing: 2**hash_bits buckets per channel.
     hash_bits: int = 20
@@ -71,7 +85,7 @@ class StoryConfig:
     query_features: int = 24
     key_features: int = 48
     posting_cap: int = 64
-    max_candidates: int = 24
+    max_candidates: int = 12
     # Centroids keep their ``centroid_terms`` heaviest features once they pass twice that.
     centroid_terms: int = 2048
     # Headlines longer than this are cut before they are kept (the index keeps no texts).
@@ -86,7 +100,14 @@ class StoryConfig:
             f"story_threshold ({self.story_threshold}) must not exceed event_threshold ({self.event_threshold}):"
             " an event lies inside a story",
         )
-        for name in ("body_weight", "title_weight", "lead_weight", "entity_weight", "number_weight", "embedding_weight"):
+        for name in (
+            "body_weight",
+            "title_weight",
+            "lead_weight",
+            "entity_weight",
+            "number_weight",
+            "embedding_weight",
+        ):
             value = getattr(self, name)
             _require(value >= 0.0, f"{name} must be >= 0, got {value}")
         _require(
@@ -99,6 +120,9 @@ class StoryConfig:
         for name in ("event_scale_days", "story_scale_days"):
             value = getattr(self, name)
             _require(value > 0.0, f"{name} must be > 0, got {value}")
+        _require(1.0 <= self.seed_factor <= 3.0, f"seed_factor must be between 1 and 3, got {self.seed_factor}")
+        _require(self.centring_prior_docs >= 0, f"centring_prior_docs must be >= 0, got {self.centring_prior_docs}")
+        _require(0 <= self.warmup_docs <= 100_000, f"warmup_docs must be between 0 and 100000, got {self.warmup_docs}")
         _require(0 <= self.refine_rounds <= 50, f"refine_rounds must be between 0 and 50, got {self.refine_rounds}")
         _require(1 <= self.chunk_size <= 100_000, f"chunk_size must be between 1 and 100000, got {self.chunk_size}")
         _require(10 <= self.hash_bits <= 26, f"hash_bits must be between 10 and 26, got {self.hash_bits}")

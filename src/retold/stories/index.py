@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ import xxhash
 from retold.model import Pair, Story
 
 from .config import StoryConfig
-from .features import TEXT_CHANNELS, DocVectorFn, StoryInput, extract, title_vector, vectors
+from .features import TEXT_CHANNELS, DocVectorFn, StoryInput, Terms, extract, title_vector, vectors
 from .solve import Problem, Rule, Solution, solve
 from .timeline import DocInfo, Link, build_story
 
@@ -45,7 +45,11 @@ STORY_LABELS = EVENT_LABELS | {"same_story"}
 ROLE_LABELS = frozenset({"duplicate", "reprint", "rewrite"})
 # A chunk compares its documents with at most this many existing clusters per chunk
 # document, so one solve's arrays stay a few tens of MB.
-CANDIDATES_PER_CHUNK_DOC = 4
+CANDIDATES_PER_CHUNK_DOC = 2
+# Warm-up rebuilds happen at this many documents, then at each doubling.
+WARMUP_FIRST = 16
+# The running sum of all documents keeps this many times ``centroid_terms`` features.
+MEAN_TERMS_FACTOR = 8
 
 
 @dataclass(slots=True)
@@ -53,7 +57,6 @@ class _Doc:
     seq: int
     title: str | None
     date: str | None
-    day: float
     outlet: str | None
     event: int
 
@@ -72,7 +75,19 @@ class _Cluster:
     story: int = -1  # for an event: its story
     seed: str = ""  # for a story: the document that opened it (its id derives from it)
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # story: indexed features
-    touched: int = 0  # story: chunk counter when last updated (posting order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Centring:
+    """The mean document vector (``idx``/``val``/``dense``), its squared norm, its dot
+    product with each chunk document, and how much of it to subtract."""
+
+    beta: float
+    idx: np.ndarray
+    val: np.ndarray
+    dense: np.ndarray | None
+    doc: np.ndarray
+    norm2: float
 
 
 def _day(date: str | None) -> float:
@@ -108,7 +123,7 @@ class StoryIndex:
         self._embed = embed
         self._embedding_dim: int | None = None
         self._n_docs = 0
-        self._df = np.zeros(TEXT_CHANNELS << config.hash_bits, dtype=np.int64)
+        self._df = np.zeros(TEXT_CHANNELS << config.hash_bits, dtype=np.int32)
         self._docs: dict[str, _Doc] = {}
         self._events: dict[int, _Cluster] = {}
         self._stories: dict[int, _Cluster] = {}
@@ -117,7 +132,16 @@ class StoryIndex:
         self._pending: list[Link] = []
         self._next_event = 0
         self._next_story = 0
-        self._chunks = 0
+        # The sum of every document's vector: its direction is "generic news", which
+        # similarities are centred on (see ``_centre``).
+        self._mean = _Cluster(
+            idx=np.zeros(0, dtype=np.int64), val=np.zeros(0), dense=None, size=0, first=np.nan, last=np.nan
+        )
+        # Warm-up (see ``_warm_up``): the first documents' features and links, kept
+        # until the index holds ``warmup_docs`` documents; ``None`` afterwards.
+        self._warm: list[tuple[StoryInput, Terms, np.ndarray | None]] | None = [] if config.warmup_docs else None
+        self._warm_links: list[Link] = []
+        self._next_rebuild = WARMUP_FIRST
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -140,28 +164,89 @@ class StoryIndex:
             if item.id in self._docs or item.id in seen:
                 raise ValueError(f"document {item.id!r} is already in the index (ids must be unique)")
             seen.add(item.id)
-        links = [*self._pending, *(Link(p.a, p.b, p.label, p.source) for p in pairs)]
+        # The same pair may come again with a later batch: keep one of each.
+        links = list(dict.fromkeys([*self._pending, *(Link(p.a, p.b, p.label, p.source) for p in pairs)]))
         for link in links:
             if link.label not in STORY_LABELS:
                 raise ValueError(f"pair {link.a}-{link.b}: unknown label {link.label!r}")
         self._pending = []
-        coming = seen | set(self._docs)
         ready: list[Link] = []
         for link in links:
-            (ready if link.a in coming and link.b in coming else self._pending).append(link)
+            present = all(d in seen or d in self._docs for d in (link.a, link.b))
+            (ready if present else self._pending).append(link)
         for link in ready:
             if link.label in ROLE_LABELS:
-                self._relations.setdefault(link.a, []).append(link)
-                self._relations.setdefault(link.b, []).append(link)
+                for doc_id in (link.a, link.b):
+                    known = self._relations.setdefault(doc_id, [])
+                    if link not in known:
+                        known.append(link)
         # Links between documents already indexed: their clusters merge now.
         for link in ready:
             if link.a in self._docs and link.b in self._docs:
                 self._link_existing(link)
+        start_size = len(self._docs)
         size = self.config.chunk_size
         for start in range(0, len(items), size):
             chunk = list(items[start : start + size])
             ids = {item.id for item in chunk}
-            self._add_chunk(chunk, [link for link in ready if link.a in ids or link.b in ids])
+            terms = [extract(item, self.config) for item in chunk]
+            embeddings = self._embeddings(chunk)
+            self._add_chunk(chunk, terms, embeddings, [link for link in ready if link.a in ids or link.b in ids])
+            if self._warm is not None:
+                for row, item in enumerate(chunk):
+                    meta = StoryInput(item.id, item.title, item.date, item.outlet)
+                    self._warm.append((meta, terms[row], None if embeddings is None else embeddings[row]))
+        if self._warm is not None:
+            self._warm_links = list(dict.fromkeys([*self._warm_links, *ready]))
+            self._warm_up(start_size)
+
+    def _warm_up(self, start_size: int) -> None:
+        """While the index is small, regroup it from scratch each time its size doubles.
+
+        The first documents are weighted with the document frequencies of the few
+        seen so far (in a stream sorted by topic, of one topic): their vectors, summed
+        into centroids, would keep those weights for good. So until ``warmup_docs`` the
+        index keeps their hashed features (never their text) and, at 16, 32, 64, ...
+        documents, rebuilds itself as if they had come in one batch. The cost is at
+        most twice that of adding them once.
+        """
+        assert self._warm is not None
+        n = len(self._docs)
+        limit = self.config.warmup_docs
+        if start_size > 0 and self._next_rebuild <= n <= 2 * limit:
+            self._rebuild()
+        while self._next_rebuild <= n:
+            self._next_rebuild *= 2
+        if n >= limit:
+            self._warm, self._warm_links = None, []
+
+    def _rebuild(self) -> None:
+        assert self._warm is not None
+        fresh = StoryIndex(self.config, embed=self._embed)
+        fresh._warm = None
+        fresh._embedding_dim = self._embedding_dim
+        kept, links = self._warm, self._warm_links
+        size = self.config.chunk_size
+        for start in range(0, len(kept), size):
+            part = kept[start : start + size]
+            chunk = [meta for meta, _, _ in part]
+            ids = {item.id for item in chunk}
+            for link in links:
+                if link.label in ROLE_LABELS and (link.a in ids or link.b in ids):
+                    for doc_id in (link.a, link.b):
+                        known = fresh._relations.setdefault(doc_id, [])
+                        if link not in known:
+                            known.append(link)
+            vectors_ = [v for _, _, v in part]
+            embeddings = None if vectors_[0] is None else np.vstack(vectors_)  # type: ignore[arg-type]
+            fresh._add_chunk(
+                chunk, [t for _, t, _ in part], embeddings, [link for link in links if link.a in ids or link.b in ids]
+            )
+        pending, next_rebuild = self._pending, self._next_rebuild
+        # Take over the fresh index's state wholesale (every field is rebuilt state),
+        # then put back what the rebuild does not own.
+        self.__dict__.update(fresh.__dict__)
+        self._warm, self._warm_links, self._pending, self._next_rebuild = kept, links, pending, next_rebuild
 
     def _link_existing(self, link: Link) -> None:
         a, b = self._docs[link.a].event, self._docs[link.b].event
@@ -171,20 +256,24 @@ class StoryIndex:
         if link.label in EVENT_LABELS and a != b:
             self._merge_events(min(a, b), max(a, b))
 
-    def _add_chunk(self, chunk: list[StoryInput], links: list[Link]) -> None:
+    def _add_chunk(
+        self, chunk: list[StoryInput], terms: list[Terms], embeddings: np.ndarray | None, links: list[Link]
+    ) -> None:
         config = self.config
-        self._chunks += 1
-        terms = [extract(item, config) for item in chunk]
         for doc in terms:
             for ids in doc.buckets:
                 self._df[ids] += 1
         self._n_docs += len(chunk)
-        embeddings = self._embeddings(chunk)
         matrix, dense = vectors(terms, self._df, self._n_docs, config, embeddings)
-        gram = (matrix @ matrix.T).toarray()
+        local = _in_space(matrix, np.unique(matrix.indices))
+        gram = (local @ local.T).toarray()
         if dense is not None:
             gram += dense @ dense.T
         days = np.array([_day(item.date) for item in chunk])
+        self._absorb(
+            self._mean, list(range(len(chunk))), matrix, dense, days, keep=MEAN_TERMS_FACTOR * config.centroid_terms
+        )
+        centring = self._centring(matrix, dense)
         position = {item.id: i for i, item in enumerate(chunk)}
 
         # Story level.
@@ -192,9 +281,24 @@ class StoryIndex:
         forced_stories = self._forced(story_units, chunk, links, STORY_LABELS, story_level=True)
         candidates = self._candidates(matrix, forced_stories.values())
         problem = self._problem(
-            [self._stories[s] for s in candidates], matrix, dense, gram, days, story_units, forced_stories, candidates
+            [self._stories[s] for s in candidates],
+            matrix,
+            dense,
+            gram,
+            days,
+            story_units,
+            forced_stories,
+            candidates,
+            centring,
+            list(range(len(chunk))),
         )
-        story_rule = Rule(config.story_threshold, config.story_window_days, config.story_scale_days, config.refine_rounds)
+        story_rule = Rule(
+            config.story_threshold,
+            config.story_window_days,
+            config.story_scale_days,
+            config.refine_rounds,
+            config.story_threshold * config.seed_factor,
+        )
         solution = solve(problem, story_rule)
         for gone, keep in sorted(solution.absorbed.items()):
             self._merge_stories(candidates[_root(solution.absorbed, keep)], candidates[gone])
@@ -203,7 +307,7 @@ class StoryIndex:
         # Event level, story by story (in order of their first new document).
         for story_id in dict.fromkeys(story_of):
             rows = [i for i, s in enumerate(story_of) if s == story_id]
-            self._add_events(story_id, rows, chunk, matrix, dense, gram, days, links)
+            self._add_events(story_id, rows, chunk, matrix, dense, gram, days, links, centring)
 
         # Story sums, spans and postings.
         for story_id in dict.fromkeys(story_of):
@@ -221,6 +325,7 @@ class StoryIndex:
         gram: np.ndarray,
         days: np.ndarray,
         links: list[Link],
+        centring: _Centring,
     ) -> None:
         config = self.config
         sub_chunk = [chunk[i] for i in rows]
@@ -242,8 +347,16 @@ class StoryIndex:
             units,
             forced,
             events,
+            centring,
+            rows,
         )
-        event_rule = Rule(config.event_threshold, config.event_window_days, config.event_scale_days, config.refine_rounds)
+        event_rule = Rule(
+            config.event_threshold,
+            config.event_window_days,
+            config.event_scale_days,
+            config.refine_rounds,
+            config.event_threshold * config.seed_factor,
+        )
         solution = solve(problem, event_rule)
         for gone, keep in sorted(solution.absorbed.items()):
             self._merge_events(events[_root(solution.absorbed, keep)], events[gone])
@@ -267,7 +380,7 @@ class StoryIndex:
             for i in local:
                 item = sub_chunk[i]
                 title = item.title[: config.max_title_chars] if item.title else None
-                self._docs[item.id] = _Doc(len(self._docs), title, item.date, _day(item.date), item.outlet, event_id)
+                self._docs[item.id] = _Doc(len(self._docs), title, item.date, item.outlet, event_id)
                 event.members.append(item.id)
 
     def _embeddings(self, chunk: list[StoryInput]) -> np.ndarray | None:
@@ -341,8 +454,8 @@ class StoryIndex:
         cap = CANDIDATES_PER_CHUNK_DOC * max(matrix.shape[0], 1)
         if len(events) <= cap:
             return events
-        sums, sums_dense = _stack([self._events[e] for e in events], matrix.shape[1], dense)
-        closeness = (matrix @ sums.T).toarray().max(axis=0)
+        sums, vocab, sums_dense = _stack([self._events[e] for e in events], dense)
+        closeness = (_in_space(matrix, vocab) @ sums.T).toarray().max(axis=0)
         if dense is not None and sums_dense is not None:
             closeness = np.maximum(closeness, (dense @ sums_dense.T).max(axis=0))
         keep = set(np.argsort(-closeness, kind="stable")[:cap].tolist())
@@ -359,15 +472,19 @@ class StoryIndex:
         units: list[list[int]],
         forced: dict[int, int],
         ids: list[int],
+        centring: _Centring,
+        rows: list[int],
     ) -> Problem:
-        sums, sums_dense = _stack(clusters, matrix.shape[1], dense)
-        cross = (matrix @ sums.T).toarray()
+        """The solver's input: dot products among the chunk documents ``rows`` (their
+        vectors are ``matrix``/``dense``) and the ``clusters``, centred."""
+        sums, vocab, sums_dense = _stack(clusters, dense)
+        cross = (_in_space(matrix, vocab) @ sums.T).toarray()
         base_gram = (sums @ sums.T).toarray()
         if dense is not None and sums_dense is not None:
             cross += dense @ sums_dense.T
             base_gram += sums_dense @ sums_dense.T
         slot = {cluster_id: k for k, cluster_id in enumerate(ids)}
-        return Problem(
+        problem = Problem(
             gram=gram,
             cross=cross,
             base_gram=base_gram,
@@ -377,6 +494,56 @@ class StoryIndex:
             day=days,
             units=units,
             forced={u: slot[c] for u, c in forced.items()},
+        )
+        return self._centre(centring, rows, problem, sums, vocab, sums_dense)
+
+    def _centring(self, matrix: sp.csr_matrix, dense: np.ndarray | None) -> _Centring:
+        """The mean document vector and its products with a chunk's documents, once per chunk."""
+        mean = self._mean
+        n = max(mean.size, 1)
+        mu_val = mean.val / n
+        a = _in_space(matrix, mean.idx) @ mu_val  # x · m per document
+        q = float((mu_val * mu_val).sum())  # not BLAS: its threads cost more than this sum
+        mu_dense = None
+        if dense is not None and mean.dense is not None:
+            mu_dense = mean.dense / n
+            a = a + dense @ mu_dense
+            q += float((mu_dense * mu_dense).sum())
+        beta = mean.size / (mean.size + self.config.centring_prior_docs) if mean.size else 0.0
+        return _Centring(beta=beta, idx=mean.idx, val=mu_val, dense=mu_dense, doc=a, norm2=q)
+
+    def _centre(
+        self,
+        centring: _Centring,
+        rows: list[int],
+        problem: Problem,
+        sums: sp.csr_matrix,
+        vocab: np.ndarray,
+        sums_dense: np.ndarray | None,
+    ) -> Problem:
+        """The problem's dot products for vectors minus ``beta`` times the mean document vector.
+
+        Long articles share many middling words with any large cluster, so a cluster
+        mixing several stories keeps attracting more (chaining). Subtracting the mean
+        removes that common part; it is exact for the current mean because
+        ``(x - m)·(S - n m) = x·S - n x·m - S·m + n m·m``. ``beta = N / (N + prior)``:
+        in a handful of documents the mean is the story itself, not the background.
+        """
+        beta, q, size = centring.beta, centring.norm2, problem.base_size
+        a = centring.doc[rows]
+        mu_idx = centring.idx
+        pos = np.minimum(np.searchsorted(mu_idx, vocab), max(len(mu_idx) - 1, 0))
+        mu_in = np.where(mu_idx[pos] == vocab, centring.val[pos], 0.0) if len(mu_idx) else np.zeros(len(vocab))
+        c = sums @ mu_in  # S · m per cluster
+        if sums_dense is not None and centring.dense is not None:
+            c = c + sums_dense @ centring.dense
+        return replace(
+            problem,
+            gram=problem.gram - beta * (a[:, None] + a[None, :]) + beta * beta * q,
+            cross=problem.cross - beta * (size[None, :] * a[:, None] + c[None, :]) + beta * beta * q * size[None, :],
+            base_gram=problem.base_gram
+            - beta * (size[None, :] * c[:, None] + size[:, None] * c[None, :])
+            + beta * beta * q * np.outer(size, size),
         )
 
     def _resolve(self, solution: Solution, ids: list[int], chunk: list[StoryInput], new: Any) -> list[int]:
@@ -401,12 +568,18 @@ class StoryIndex:
         return story_id
 
     def _absorb(
-        self, cluster: _Cluster, rows: list[int], matrix: sp.csr_matrix, dense: np.ndarray | None, days: np.ndarray
+        self,
+        cluster: _Cluster,
+        rows: list[int],
+        matrix: sp.csr_matrix,
+        dense: np.ndarray | None,
+        days: np.ndarray,
+        keep: int = 0,
     ) -> None:
         """Add documents' vectors, count and dates to a cluster's sums."""
-        added = sp.csr_matrix(matrix[rows].sum(axis=0))
-        idx = np.concatenate([cluster.idx, added.indices.astype(np.int64)])
-        val = np.concatenate([cluster.val, added.data])
+        added_idx, added_val = _row_sum(matrix, rows)
+        idx = np.concatenate([cluster.idx, added_idx])
+        val = np.concatenate([cluster.val, added_val])
         unique, inverse = np.unique(idx, return_inverse=True)
         cluster.idx, cluster.val = unique, np.bincount(inverse, weights=val)
         if dense is not None:
@@ -417,10 +590,10 @@ class StoryIndex:
         if len(dated):
             cluster.first = float(np.fmin(cluster.first, dated.min()))
             cluster.last = float(np.fmax(cluster.last, dated.max()))
-        self._prune(cluster)
+        self._prune(cluster, keep)
 
-    def _prune(self, cluster: _Cluster) -> None:
-        keep = self.config.centroid_terms
+    def _prune(self, cluster: _Cluster, keep: int = 0) -> None:
+        keep = keep or self.config.centroid_terms
         if len(cluster.idx) > 2 * keep:
             top = np.sort(np.argsort(-np.abs(cluster.val), kind="stable")[:keep])
             cluster.idx, cluster.val = cluster.idx[top], cluster.val[top]
@@ -428,7 +601,6 @@ class StoryIndex:
     def _rekey(self, story_id: int) -> None:
         """Re-index a story under its heaviest features, as the most recently updated."""
         story = self._stories[story_id]
-        story.touched = self._chunks
         for feature in story.keys.tolist():
             posting = self._postings.get(feature)
             if posting is not None:
@@ -483,7 +655,7 @@ class StoryIndex:
         for story in self._stories.values():
             events = [[d for d in self._events[e].members] for e in story.members]
             docs = {d: self._info(d) for event in events for d in event}
-            title = self._title(story, list(docs.values()))
+            title = self._title(list(docs.values()))
             out.append(build_story(_story_key(story.seed), title, events, docs, self._relations))
         return out
 
@@ -491,17 +663,21 @@ class StoryIndex:
         doc = self._docs[doc_id]
         return DocInfo(doc_id, doc.seq, doc.title, doc.date, doc.outlet)
 
-    def _title(self, story: _Cluster, docs: list[DocInfo]) -> str | None:
-        """The headline closest to the story's centroid in the headline channel (ties: earliest)."""
+    def _title(self, docs: list[DocInfo]) -> str | None:
+        """The headline most like the story's other headlines (TF-IDF cosine with their
+        sum, current weights), so it depends on the documents, not the order they came
+        in; ties go to the earliest added."""
         titled = sorted((d for d in docs if d.title), key=lambda d: d.seq)
-        if not titled:
-            return None
-        best, best_score = titled[0].title, -1.0
-        lookup = dict(zip(story.idx.tolist(), story.val.tolist(), strict=True))
-        for doc in titled:
-            assert doc.title is not None
-            ids, weights = title_vector(doc.title, self._df, self._n_docs, self.config)
-            score = float(sum(w * lookup.get(i, 0.0) for i, w in zip(ids.tolist(), weights.tolist(), strict=True)))
+        if len(titled) <= 1:
+            return titled[0].title if titled else None
+        vectors_ = [title_vector(d.title or "", self._df, self._n_docs, self.config) for d in titled]
+        total: dict[int, float] = {}
+        for ids, weights in vectors_:
+            for i, w in zip(ids.tolist(), weights.tolist(), strict=True):
+                total[i] = total.get(i, 0.0) + w
+        best, best_score = titled[0].title, -np.inf
+        for doc, (ids, weights) in zip(titled, vectors_, strict=True):
+            score = sum(w * (total[i] - w) for i, w in zip(ids.tolist(), weights.tolist(), strict=True))
             if score > best_score + 1e-12:
                 best, best_score = doc.title, score
         return best
@@ -516,14 +692,18 @@ class StoryIndex:
             "config": self.config.to_dict(),
             "embedding_dim": self._embedding_dim,
             "n_docs": self._n_docs,
-            "next": [self._next_event, self._next_story, self._chunks],
+            "next": [self._next_event, self._next_story],
             "df": [_b64(nonzero.astype(np.int64)), _b64(self._df[nonzero].astype(np.int64))],
             "docs": [[k, d.seq, d.title, d.date, d.outlet, d.event] for k, d in self._docs.items()],
             "events": [[k, *_cluster_state(c)] for k, c in self._events.items()],
             "stories": [[k, *_cluster_state(c)] for k, c in self._stories.items()],
+            "mean": _cluster_state(self._mean),
             "postings": [[f, list(p)] for f, p in self._postings.items()],
             "relations": [[k, [list(link) for link in v]] for k, v in self._relations.items()],
             "pending": [list(link) for link in self._pending],
+            "warm": None if self._warm is None else [_warm_state(entry) for entry in self._warm],
+            "warm_links": [list(link) for link in self._warm_links],
+            "next_rebuild": self._next_rebuild,
         }
         text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         return zlib.compress(text.encode("utf-8"), 6)
@@ -540,24 +720,31 @@ class StoryIndex:
         if state.get("version") != VERSION:
             raise ValueError(f"saved story index version {state.get('version')} is not supported (want {VERSION})")
         if (state["embedding_dim"] is not None) != (embed is not None):
-            raise ValueError("the saved index was built with an embed function: pass the same one" if embed is None
-                             else "the saved index was built without an embed function")
+            raise ValueError(
+                "the saved index was built with an embed function: pass the same one"
+                if embed is None
+                else "the saved index was built without an embed function"
+            )
         index = cls(StoryConfig.from_dict(state["config"]), embed=embed)
         index._embedding_dim = state["embedding_dim"]
         index._n_docs = state["n_docs"]
-        index._next_event, index._next_story, index._chunks = state["next"]
+        index._next_event, index._next_story = state["next"]
         index._df[_unb64(state["df"][0], np.int64)] = _unb64(state["df"][1], np.int64)
         for doc_id, seq, title, date, outlet, event in state["docs"]:
-            index._docs[doc_id] = _Doc(seq, title, date, _day(date), outlet, event)
+            index._docs[doc_id] = _Doc(seq, title, date, outlet, event)
         for key, *rest in state["events"]:
             index._events[key] = _cluster_from(rest)
         for key, *rest in state["stories"]:
             index._stories[key] = _cluster_from(rest)
+        index._mean = _cluster_from(state["mean"])
         for feature, stories in state["postings"]:
             index._postings[feature] = dict.fromkeys(stories)
         for doc_id, links in state["relations"]:
             index._relations[doc_id] = [Link(*link) for link in links]
         index._pending = [Link(*link) for link in state["pending"]]
+        index._warm = None if state["warm"] is None else [_warm_from(entry) for entry in state["warm"]]
+        index._warm_links = [Link(*link) for link in state["warm_links"]]
+        index._next_rebuild = state["next_rebuild"]
         return index
 
 
@@ -603,19 +790,39 @@ def _root(absorbed: dict[int, int], slot: int) -> int:
     return slot
 
 
-def _stack(clusters: list[_Cluster], width: int, dense: np.ndarray | None) -> tuple[sp.csr_matrix, np.ndarray | None]:
-    lengths = [len(c.idx) for c in clusters]
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+def _stack(clusters: list[_Cluster], dense: np.ndarray | None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray | None]:
+    """Clusters' sums as rows of a matrix over the features they use (``vocab``): scipy's
+    products cost time in the number of columns, and the hashed space has millions."""
     idx = np.concatenate([c.idx for c in clusters]) if clusters else np.zeros(0, dtype=np.int64)
     val = np.concatenate([c.val for c in clusters]) if clusters else np.zeros(0)
-    sums = sp.csr_matrix((val, idx, indptr), shape=(len(clusters), width))
+    vocab = np.unique(idx)
+    indptr = np.concatenate([[0], np.cumsum([len(c.idx) for c in clusters])]).astype(np.int64)
+    sums = sp.csr_matrix((val, np.searchsorted(vocab, idx), indptr), shape=(len(clusters), len(vocab)))
     sums_dense = None
     if dense is not None:
         sums_dense = np.zeros((len(clusters), dense.shape[1]))
         for k, c in enumerate(clusters):
             if c.dense is not None:
                 sums_dense[k] = c.dense
-    return sums, sums_dense
+    return sums, vocab, sums_dense
+
+
+def _in_space(matrix: sp.csr_matrix, vocab: np.ndarray) -> sp.csr_matrix:
+    """The rows of ``matrix`` over the columns ``vocab`` (sorted feature ids); other features dropped."""
+    if len(vocab) == 0:
+        return sp.csr_matrix((matrix.shape[0], 0))
+    pos = np.minimum(np.searchsorted(vocab, matrix.indices), len(vocab) - 1)
+    keep = vocab[pos] == matrix.indices
+    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+    indptr = kept_before[matrix.indptr]  # rows may be empty (a document without words)
+    return sp.csr_matrix((matrix.data[keep], pos[keep], indptr), shape=(matrix.shape[0], len(vocab)))
+
+
+def _row_sum(matrix: sp.csr_matrix, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of some rows as (sorted feature ids, values), without a dense row of the hashed width."""
+    sub = matrix[rows]
+    unique, inverse = np.unique(sub.indices, return_inverse=True)
+    return unique.astype(np.int64), np.bincount(inverse, weights=sub.data, minlength=len(unique))
 
 
 def _add_sums(kept: _Cluster, lost: _Cluster) -> None:
@@ -658,12 +865,27 @@ def _cluster_state(c: _Cluster) -> list[Any]:
         c.story,
         c.seed,
         _b64(c.keys.astype(np.int64)),
-        c.touched,
     ]
 
 
+def _warm_state(entry: tuple[StoryInput, Terms, np.ndarray | None]) -> list[Any]:
+    meta, terms, vector = entry
+    return [
+        [meta.id, meta.title, meta.date, meta.outlet],
+        [_b64(b.astype(np.int64)) for b in terms.buckets],
+        [_b64(c.astype(np.float64)) for c in terms.counts],
+        None if vector is None else _b64(vector.astype(np.float64)),
+    ]
+
+
+def _warm_from(state: list[Any]) -> tuple[StoryInput, Terms, np.ndarray | None]:
+    (doc_id, title, date, outlet), buckets, counts, vector = state
+    terms = Terms(tuple(_unb64(b, np.int64) for b in buckets), tuple(_unb64(c, np.float64) for c in counts))
+    return StoryInput(doc_id, title, date, outlet), terms, None if vector is None else _unb64(vector, np.float64)
+
+
 def _cluster_from(rest: list[Any]) -> _Cluster:
-    idx, val, dense, size, first, last, members, story, seed, keys, touched = rest
+    idx, val, dense, size, first, last, members, story, seed, keys = rest
     return _Cluster(
         idx=_unb64(idx, np.int64),
         val=_unb64(val, np.float64),
@@ -675,5 +897,4 @@ def _cluster_from(rest: list[Any]) -> _Cluster:
         story=story,
         seed=seed,
         keys=_unb64(keys, np.int64),
-        touched=touched,
     )

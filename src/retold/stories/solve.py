@@ -48,6 +48,11 @@ class Rule:
     window_days: float
     scale_days: float
     rounds: int
+    # The first pass joins only above this (>= threshold): it seeds small, pure
+    # clusters, and the merge rounds then join them best-first at ``threshold``.
+    seed_threshold: float = 0.0
+    # Whether clusters that gained no new unit may merge with each other.
+    merge_untouched: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +227,10 @@ class _State:
         valid = self.alive & (size > 0) & (norm2 > _EMPTY_NORM2)
         sims = np.full(self.capacity, -np.inf)
         cos = dots[valid] / (self.unit_size[u] * np.sqrt(norm2[valid]))
-        gap = _gap(self.unit_first[u], self.unit_last[u], first[valid], last[valid])
-        sims[valid] = cos * time_factor(gap, rule.window_days, rule.scale_days)
+        if not np.isnan(self.unit_first[u]):  # an undated unit gets factor 1 everywhere
+            gap = _gap(self.unit_first[u], self.unit_last[u], first[valid], last[valid])
+            cos = cos * time_factor(gap, rule.window_days, rule.scale_days)
+        sims[valid] = cos
         return sims
 
     def merge_scores(self, rule: Rule, touched: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -240,7 +247,9 @@ class _State:
         small_size = np.where(small_is_row, size[rows][:, None], size[live][None, :])
         big_norm = np.where(small_is_row, norm[live][None, :], norm[rows][:, None])
         scores = self.cc[np.ix_(rows, live)] / (small_size * big_norm)
-        gap = _gap(self.first[rows][:, None], self.last[rows][:, None], self.first[live][None, :], self.last[live][None, :])
+        gap = _gap(
+            self.first[rows][:, None], self.last[rows][:, None], self.first[live][None, :], self.last[live][None, :]
+        )
         scores = scores * time_factor(gap, rule.window_days, rule.scale_days)
         scores[rows[:, None] == live[None, :]] = -np.inf
         return rows, live, scores
@@ -257,7 +266,8 @@ def solve(problem: Problem, rule: Rule) -> Solution:
             continue
         sims = state.similarities(u, rule)
         best = int(np.argmax(sims)) if len(sims) else -1
-        state.join(u, best if best >= 0 and sims[best] >= rule.threshold else state.free_slot())
+        bar = max(rule.threshold, rule.seed_threshold)
+        state.join(u, best if best >= 0 and sims[best] >= bar else state.free_slot())
     for _ in range(rule.rounds):
         merged = _merge(state, rule)
         moved = _reassign(state, rule, forced)
@@ -267,7 +277,7 @@ def solve(problem: Problem, rule: Rule) -> Solution:
 
 
 def _merge(state: _State, rule: Rule) -> bool:
-    touched = np.zeros(state.capacity, dtype=bool)
+    touched = np.full(state.capacity, rule.merge_untouched, dtype=bool)
     touched[state.label[state.label >= 0]] = True
     any_merge = False
     for _ in range(_MAX_MERGE_SWEEPS):

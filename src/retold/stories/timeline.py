@@ -112,10 +112,8 @@ def _first(docs: Mapping[str, DocInfo], sources: Mapping[str, list[tuple[str, st
     if not docs:
         return None
     dated = [d for d in docs if _day(docs[d])]
-    if dated:
-        first = min(dated, key=lambda d: (_day(docs[d]), docs[d].seq))
-    else:
-        first = min(docs, key=lambda d: docs[d].seq)
+    # Undated documents all compare equal on the day, so the first added wins.
+    first = min(dated or docs, key=lambda d: (_day(docs[d]) or "", docs[d].seq))
     seen = {first}
     while sources[first]:
         parent = min((s for s, _ in sources[first]), key=lambda d: docs[d].seq)
