@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retold.model import Passage, Span
+from retold.model import Passage, Span, ordered_body
 from retold.text import tokens
 
 # A run is ``(a_start, b_start, length)`` in word indices: ``length`` words equal on both sides.
@@ -145,14 +145,8 @@ def _body_words(raw: str, body: Sequence[Span]) -> tuple[list[str], np.ndarray, 
     words: list[str] = []
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
-    previous_end = 0
     # In text order, so that word positions and raw offsets increase together.
-    for span in sorted(body):
-        if span.end > len(raw):
-            raise ValueError(f"body span [{span.start}, {span.end}) is outside the text ({len(raw)} chars)")
-        if span.start < previous_end:
-            raise ValueError(f"body spans overlap at [{span.start}, {span.end})")
-        previous_end = span.end
+    for span in ordered_body(raw, body):
         found = tokens(raw[span.start : span.end], offset=span.start)
         words.extend(found.words)
         starts.append(found.starts)

@@ -7,6 +7,7 @@ shown in place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +35,19 @@ class Span:
 
     def as_list(self) -> list[int]:
         return [self.start, self.end]
+
+
+def ordered_body(raw: str, body: Sequence[Span]) -> list[Span]:
+    """Body spans in text order, checked to lie inside ``raw`` without overlapping."""
+    out = sorted(body)
+    previous_end = 0
+    for span in out:
+        if span.end > len(raw):
+            raise ValueError(f"body span [{span.start}, {span.end}) is outside the text ({len(raw)} chars)")
+        if span.start < previous_end:
+            raise ValueError(f"body spans overlap at [{span.start}, {span.end})")
+        previous_end = span.end
+    return out
 
 
 @dataclass(frozen=True, slots=True)

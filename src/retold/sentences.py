@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retold.model import Span
+from retold.model import Span, ordered_body
 
 # Abbreviations after which a period never ends a sentence: titles and prefixes
 # that stand before a name, and Latin connectives that stand inside a sentence.
@@ -107,13 +107,7 @@ def sentences(raw: str, body: Sequence[Span], max_chars: int = MAX_SENTENCE_CHAR
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     out: list[Span] = []
-    previous_end = 0
-    for span in sorted(body):
-        if span.end > len(raw):
-            raise ValueError(f"body span [{span.start}, {span.end}) is outside the text ({len(raw)} chars)")
-        if span.start < previous_end:
-            raise ValueError(f"body spans overlap at [{span.start}, {span.end})")
-        previous_end = span.end
+    for span in ordered_body(raw, body):
         for start, end in _lines(raw, span.start, span.end):
             _split_line(raw, start, end, out)
     return [piece for sentence in out for piece in _cut_long(raw, sentence, max_chars)]
