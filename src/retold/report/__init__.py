@@ -87,10 +87,17 @@ def _diff_html(diff: tuple[tuple[str, str], ...]) -> str:
 
 def _quote_section(quote: Quote, docs: dict[str, dict[str, Any]]) -> str:
     rows = []
-    for occurrence in quote.occurrences:
+    # Where and when it appeared first: dated occurrences in date order, undated after.
+    ordered = sorted(
+        quote.occurrences,
+        key=lambda o: (docs.get(o.doc, {}).get("date") is None, docs.get(o.doc, {}).get("date") or ""),
+    )
+    for number, occurrence in enumerate(ordered):
         meta = docs.get(occurrence.doc, {})
         wording = _diff_html(occurrence.diff) if occurrence.altered else escape(occurrence.text)
         flag = '<span class="altered">altered</span>' if occurrence.altered else ""
+        if number == 0 and meta.get("date"):
+            flag = '<span class="first">first</span> ' + flag
         rows.append(
             f"<tr><td>{escape(occurrence.doc)}</td><td>{escape(str(meta.get('date') or ''))}</td>"
             f"<td>{escape(occurrence.speaker or '')}</td><td>{flag}</td><td>{wording}</td>"
