@@ -19,6 +19,7 @@ from retold.candidates import (
     exact_pairs,
     lsh_pairs,
     normalize_pairs,
+    pairs_not_in,
 )
 from retold.config import DedupConfig, collision_probability, optimal_bands
 from retold.fingerprint import ShingleBatch, fingerprint, jaccard_and_containment, minhash
@@ -342,3 +343,13 @@ def test_normalize_pairs() -> None:
     pairs = np.array([[3, 1], [1, 3], [2, 2], [0, 5], [5, 0]])
     assert normalize_pairs(pairs).tolist() == [[0, 5], [1, 3]]
     assert normalize_pairs(np.zeros((0, 2), dtype=np.int64)).shape == (0, 2)
+
+
+INDEX_PAIRS = st.sets(st.tuples(st.integers(0, 9), st.integers(0, 9)))
+
+
+@given(INDEX_PAIRS, INDEX_PAIRS)
+def test_pairs_not_in_is_set_difference(pairs: set[tuple[int, int]], known: set[tuple[int, int]]) -> None:
+    a = normalize_pairs(np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2))
+    b = normalize_pairs(np.array(sorted(known), dtype=np.int64).reshape(-1, 2))
+    assert _pair_set(pairs_not_in(a, b, 10)) == _pair_set(a) - _pair_set(b)

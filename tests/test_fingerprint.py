@@ -17,15 +17,17 @@ from retold.fingerprint import (
     EMPTY_BIN,
     ShingleBatch,
     anchors,
+    content_words,
     estimate_jaccard,
     fingerprint,
     is_empty,
     jaccard_and_containment,
     minhash,
+    shared_share,
     shingles,
     word_hashes,
 )
-from retold.text import tokens, words
+from retold.text import ENGLISH_STOPWORDS, tokens, words
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "examples" / "seeds").glob("*.txt"))
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in SEEDS]
@@ -315,3 +317,33 @@ def test_jaccard_and_containment_match_python_sets(a: set[int], b: set[int]) -> 
     else:
         inter = len(a & b)
         assert got == pytest.approx((inter / len(a | b), inter / len(a), inter / len(b)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=6), st.integers(0, 2**32))
+def test_content_words_are_the_distinct_non_stopwords(texts: list[str], seed: int) -> None:
+    got = content_words(texts, seed)
+    assert len(got) == len(texts)
+    for text, hashes in zip(texts, got, strict=True):
+        expected = {w for w in words(text) if w not in ENGLISH_STOPWORDS}
+        assert len(hashes) == len(expected)
+        assert np.all(hashes[1:] > hashes[:-1])
+        assert set(hashes.tolist()) == set(word_hashes(sorted(expected), seed)[0].tolist())
+
+
+def test_shared_share_on_the_samples() -> None:
+    seeds = sorted((Path(__file__).resolve().parents[1] / "examples" / "seeds").glob("*.txt"))
+    sets = content_words([p.read_text(encoding="utf-8") for p in seeds], 1)
+    # 000 is a spun rewrite of 001: most content words survive although 5-gram Jaccard is 0.09.
+    assert shared_share(sets[0], sets[1]) == pytest.approx(0.7532, abs=1e-4)
+    # Independent reports of the same story share far fewer.
+    assert shared_share(sets[3], sets[0]) == pytest.approx(0.1709, abs=1e-4)
+    assert shared_share(sets[0], sets[0]) == 1.0
+    assert shared_share(sets[0], np.zeros(0, dtype=np.uint64)) == 0.0
+
+
+@given(st.sets(st.integers(0, 50)), st.sets(st.integers(0, 50)))
+def test_shared_share_matches_python_sets(a: set[int], b: set[int]) -> None:
+    x, y = np.array(sorted(a), dtype=np.uint64), np.array(sorted(b), dtype=np.uint64)
+    expected = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    assert shared_share(x, y) == pytest.approx(expected)

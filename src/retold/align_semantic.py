@@ -62,23 +62,9 @@ from scipy import sparse
 from retold.align import AlignConfig, _body_words, align_lexical
 from retold.model import Passage, PassageKind, Span
 from retold.sentences import sentences
+from retold.text import ENGLISH_STOPWORDS
 
 SentenceVectors = Callable[[list[str]], np.ndarray]
-
-# English function words: they carry no content, and two unrelated sentences share
-# many of them, which would inflate Dice. Texts in other languages still align through
-# the tf-isf weights, which discount words that occur in most sentences.
-ENGLISH_STOPWORDS = frozenset(
-    """
-    a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
-    so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves also s t d ll m re ve said says say
-    """.split()
-)
 
 
 def _require(condition: bool, message: str) -> None:

@@ -82,6 +82,15 @@ def normalize_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
+def pairs_not_in(pairs: np.ndarray, known: np.ndarray, n: int) -> np.ndarray:
+    """The rows of ``pairs`` that are not rows of ``known`` (both normalised, indices < n)."""
+    if not len(pairs) or not len(known):
+        return pairs
+    key = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+    known_key = known[:, 0].astype(np.int64) * n + known[:, 1]
+    return pairs[~np.isin(key, known_key)]
+
+
 def exact_pairs(content_hashes: Sequence[str]) -> np.ndarray:
     """Index pairs of documents whose normalised body texts are identical."""
     if not len(content_hashes):

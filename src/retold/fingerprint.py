@@ -34,7 +34,7 @@ import numpy as np
 import xxhash
 
 from .config import DedupConfig
-from .text import _normalized_view, char_tables, code_points
+from .text import ENGLISH_STOPWORDS, _normalized_view, char_tables, code_points
 
 U64 = np.uint64
 EMPTY_BIN = np.uint32(0xFFFFFFFF)
@@ -199,18 +199,46 @@ class Fingerprints:
     shingles: ShingleBatch
 
 
-def batch_anchors(batch: ShingleBatch) -> list[np.ndarray]:
-    """``anchors`` of every text of a batch, in a few array passes."""
-    keep = (batch.hashes % U64(ANCHOR_RATE)) == 0
-    values = batch.hashes[keep]
-    owners = batch.doc_index()[keep]
+def _distinct_per_text(values: np.ndarray, owners: np.ndarray, texts: int) -> list[np.ndarray]:
+    """Sorted distinct ``values`` of each text, given the text each value belongs to."""
     order = np.lexsort((values, owners))
     values, owners = values[order], owners[order]
     fresh = np.ones(len(values), dtype=bool)
     fresh[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
     values, owners = values[fresh], owners[fresh]
-    bounds = np.searchsorted(owners, np.arange(len(batch.offsets)))
-    return [values[bounds[i] : bounds[i + 1]] for i in range(len(batch.offsets) - 1)]
+    bounds = np.searchsorted(owners, np.arange(texts + 1))
+    return [values[bounds[i] : bounds[i + 1]] for i in range(texts)]
+
+
+def batch_anchors(batch: ShingleBatch) -> list[np.ndarray]:
+    """``anchors`` of every text of a batch, in a few array passes."""
+    keep = (batch.hashes % U64(ANCHOR_RATE)) == 0
+    return _distinct_per_text(batch.hashes[keep], batch.doc_index()[keep], len(batch.offsets) - 1)
+
+
+@functools.cache
+def _stopword_hashes(seed: int) -> np.ndarray:
+    return np.unique(word_hashes(sorted(ENGLISH_STOPWORDS), seed)[0])
+
+
+def content_words(texts: Sequence[str], seed: int) -> list[np.ndarray]:
+    """Sorted distinct hashes of each text's words, function words left out.
+
+    A cheap measure of how much two texts are about the same specifics: a spun or
+    paraphrased copy keeps most of its original's names, numbers and content words
+    even where no five words in a row survive.
+    """
+    hashes, offsets = word_hashes(texts, seed)
+    owners = np.repeat(np.arange(len(texts)), np.diff(offsets))
+    keep = ~np.isin(hashes, _stopword_hashes(seed))
+    return _distinct_per_text(hashes[keep], owners[keep], len(texts))
+
+
+def shared_share(a: np.ndarray, b: np.ndarray) -> float:
+    """``|A∩B| / min(|A|, |B|)`` of two sorted distinct hash arrays (0 when either is empty)."""
+    if not len(a) or not len(b):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
 
 
 def fingerprint(texts: Sequence[str], config: DedupConfig, with_anchors: bool = True) -> Fingerprints:

@@ -25,10 +25,18 @@ import xxhash
 from . import __version__
 from . import clean as cleaning
 from .align_semantic import align
-from .candidates import anchor_pairs, components, exact_pairs, lsh_pairs, neighbour_pairs, normalize_pairs
+from .candidates import (
+    anchor_pairs,
+    components,
+    exact_pairs,
+    lsh_pairs,
+    neighbour_pairs,
+    normalize_pairs,
+    pairs_not_in,
+)
 from .config import Settings
 from .embed import get_embedder
-from .fingerprint import fingerprint, jaccard_and_containment, shingles
+from .fingerprint import content_words, fingerprint, jaccard_and_containment, shared_share, shingles
 from .model import (
     Boilerplate,
     CleanDocument,
@@ -55,6 +63,10 @@ Mode = Literal["analyze", "dedup"]
 # Verified pairs are committed in chunks of this many, so a killed run resumes
 # verification where it stopped.
 VERIFY_CHUNK = 500
+# Aligning a pair takes milliseconds, so a task of this many pairs outweighs its
+# shipping; below this many pairs per worker a pool costs more than it saves.
+PAIRS_PER_TASK = 32
+MIN_PAIRS_PER_WORKER = 200
 # Texts hashed together: large enough to amortise NumPy call overhead, small
 # enough for the arrays to stay in cache.
 SHINGLE_BATCH = 256
@@ -290,9 +302,14 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
     routes = [exact_pairs(body_hashes), lsh_pairs(stored.signatures, config)]
     if mode == "analyze":
         routes.append(anchor_pairs(stored.anchors)[0])
-        if stored.vectors.shape[1] and settings.neighbours:
-            routes.append(neighbour_pairs(stored.vectors, settings.neighbours, settings.min_neighbour_cosine))
     candidates = normalize_pairs(np.concatenate(routes))
+    if mode == "analyze" and stored.vectors.shape[1] and settings.neighbours:
+        neighbours = neighbour_pairs(stored.vectors, settings.neighbours, settings.min_neighbour_cosine)
+        progress("gate", 0, None)
+        kept = share_content_words(
+            store, settings, seqs, pairs_not_in(normalize_pairs(neighbours), candidates, len(ids))
+        )
+        candidates = normalize_pairs(np.concatenate([candidates, kept]))
 
     store.forget_pairs_unless(f"{__version__}:{mode}")
     cache = store.cached_pairs()
@@ -396,6 +413,76 @@ def compare(doc_a: Document, doc_b: Document, settings: Settings) -> Comparison:
     return compare_documents(doc_a, clean_a, doc_b, clean_b, scores, same)
 
 
+def share_content_words(store: Store, settings: Settings, seqs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The pairs whose bodies share at least ``settings.min_shared_content_words`` of the
+    shorter one's distinct content words (see ``fingerprint.content_words``)."""
+    if not len(pairs) or settings.min_shared_content_words <= 0.0:
+        return pairs
+    involved = np.unique(pairs)
+    words_of: dict[int, np.ndarray] = {}
+    for start in range(0, len(involved), SHINGLE_BATCH):
+        chunk = [int(k) for k in involved[start : start + SHINGLE_BATCH]]
+        chunk_seqs = [int(seqs[k]) for k in chunk]
+        cleaned = {seq: c for seq, c, _ in store.cleaned(chunk_seqs)}
+        bodies = [
+            cleaned[seq].body_text(doc.text) for seq, doc in zip(chunk_seqs, store.documents(chunk_seqs), strict=True)
+        ]
+        words_of.update(zip(chunk, content_words(bodies, settings.dedup.seed), strict=True))
+    threshold = settings.min_shared_content_words
+    keep = [shared_share(words_of[i], words_of[j]) >= threshold for i, j in pairs.tolist()]
+    return pairs[np.asarray(keep, dtype=bool)]
+
+
+@dataclass(frozen=True, slots=True)
+class _PairVerifier:
+    """The documents of the candidate pairs, ready to verify any pair among them."""
+
+    mode: Mode
+    settings: Settings
+    ids: list[str]
+    body_hashes: list[str]
+    docs: dict[int, Document]
+    clean_of: dict[int, CleanDocument]
+    shingles_of: dict[int, np.ndarray]
+
+    def verify(self, a: int, b: int) -> Pair | None:
+        jaccard, contained_a, contained_b = jaccard_and_containment(self.shingles_of[a], self.shingles_of[b])
+        scores = PairScores(jaccard, contained_a, contained_b)
+        same = self.body_hashes[a] == self.body_hashes[b]
+        if self.mode == "dedup":
+            if same or jaccard >= self.settings.dedup.threshold:
+                return Pair(self.ids[a], self.ids[b], "duplicate", scores, reasons=(f"Jaccard {jaccard:.3f}",))
+            return None
+        docs, clean_of = self.docs, self.clean_of
+        return compare_documents(docs[a], clean_of[a], docs[b], clean_of[b], scores, same).pair
+
+
+# Set before the verification pool forks, so workers inherit the documents instead of
+# receiving them pair by pair.
+_FORKED_VERIFIER: _PairVerifier | None = None
+
+
+def _verify_in_worker(pairs: list[tuple[int, int]]) -> list[Pair | None]:
+    assert _FORKED_VERIFIER is not None
+    return [_FORKED_VERIFIER.verify(a, b) for a, b in pairs]
+
+
+def _verified_in_order(verifier: _PairVerifier, todo: list[tuple[int, int]], workers: int) -> Iterator[Pair | None]:
+    """``verifier.verify`` of each pair, in order; on several cores when there are enough pairs."""
+    if workers <= 1 or len(todo) < MIN_PAIRS_PER_WORKER * workers or os.name != "posix":
+        yield from (verifier.verify(a, b) for a, b in todo)
+        return
+    global _FORKED_VERIFIER
+    _FORKED_VERIFIER = verifier
+    try:
+        chunks = (todo[i : i + PAIRS_PER_TASK] for i in range(0, len(todo), PAIRS_PER_TASK))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_verify_in_worker, chunks):
+                yield from results
+    finally:
+        _FORKED_VERIFIER = None
+
+
 def _verify(
     store: Store,
     settings: Settings,
@@ -422,22 +509,13 @@ def _verify(
             [clean_of[k].body_text(docs[k].text) for k in chunk], settings.dedup.ngram, settings.dedup.seed
         )
         shingles_of.update((k, batch.of(i)) for i, k in enumerate(chunk))
+    verifier = _PairVerifier(mode, settings, ids, body_hashes, docs, clean_of, shingles_of)
     out: list[tuple[str, str, str, str, Pair | None]] = []
-    config = settings.dedup
-    for done, (a, b) in enumerate(todo):
-        jaccard, contained_a, contained_b = jaccard_and_containment(shingles_of[a], shingles_of[b])
-        scores = PairScores(jaccard, contained_a, contained_b)
-        same = body_hashes[a] == body_hashes[b]
-        pair: Pair | None = None
-        if mode == "dedup":
-            if same or jaccard >= config.threshold:
-                pair = Pair(ids[a], ids[b], "duplicate", scores, reasons=(f"Jaccard {jaccard:.3f}",))
-        else:
-            pair = compare_documents(docs[a], clean_of[a], docs[b], clean_of[b], scores, same).pair
+    for (a, b), pair in zip(todo, _verified_in_order(verifier, todo, _worker_count(settings, mode)), strict=True):
         out.append((ids[a], ids[b], body_hashes[a], body_hashes[b], pair))
         if len(out) % VERIFY_CHUNK == 0:
             store.cache_pairs(out[-VERIFY_CHUNK:])
-            progress("verify", done + 1, len(todo))
+            progress("verify", len(out), len(todo))
     return out
 
 

@@ -21,6 +21,26 @@ import xxhash
 # code-point tables below, which also keep combining marks inside words.
 WORD = re.compile(r"[^\W_]+")
 
+# English function words: they carry no content, and two unrelated texts share many
+# of them, which would inflate any word-overlap measure. Texts in other languages
+# still align through the tf-isf weights, which discount words found everywhere.
+ENGLISH_STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also s t d ll m re ve said says say
+    """.split()
+)
+
+# Per-document work a pair comparison needs (words, sentences) is cached for this
+# many documents: candidate pairs come sorted by their first document, so each
+# document is prepared about once however many pairs it is in.
+DOCUMENTS_CACHED = 256
+
 # Invisible characters dropped from the normalised view (soft hyphen, word joiner,
 # byte-order mark) or turned into a space (zero-width space marks word breaks in Thai).
 _INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None, 0x200B: " "}
