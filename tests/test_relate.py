@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import retold
 from retold import Document
+from retold.model import Span
+from retold.relate import ARTEFACT_NGRAM, ARTEFACT_WINDOW, _body_grams, _duplicated_from
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 # A spinner's thesaurus: common words swapped for near-synonyms, as content farms do.
@@ -142,3 +147,48 @@ def test_shared_quotation_only_is_partial_without_a_source() -> None:
 def test_independent_reports_are_not_reuse(left: str, right: str) -> None:
     result = relation(seed(left), seed(right))
     assert result.pair is None
+
+
+def _close_repeats_reference(mine: list[str], theirs: list[str]) -> int:
+    """The definition, in plain Python: n-grams ``mine`` repeats within the window that
+    ``theirs`` has exactly once."""
+    n = ARTEFACT_NGRAM
+
+    def positions(tokens: list[str]) -> dict[tuple[str, ...], list[int]]:
+        found: dict[tuple[str, ...], list[int]] = {}
+        for i in range(len(tokens) - n + 1):
+            found.setdefault(tuple(tokens[i : i + n]), []).append(i)
+        return found
+
+    ours, other = positions(mine), positions(theirs)
+    return sum(
+        1
+        for gram, where in ours.items()
+        if len(where) > 1
+        and len(other.get(gram, ())) == 1
+        and min(b - a for a, b in itertools.pairwise(where)) <= ARTEFACT_WINDOW
+    )
+
+
+# Few distinct words make repeated stretches common.
+_TOKENS = st.lists(st.sampled_from(["a", "b", "c"]), min_size=0, max_size=120)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TOKENS, _TOKENS, st.integers(1, 4))
+def test_close_repeats_match_their_definition(mine: list[str], theirs: list[str], repeat: int) -> None:
+    mine = mine * repeat  # whole-text repeats, near and far
+    raw_a, raw_b = " ".join(mine), " ".join(theirs)
+    _, grams_a = _body_grams(raw_a, (Span(0, len(raw_a)),))
+    _, grams_b = _body_grams(raw_b, (Span(0, len(raw_b)),))
+    assert _duplicated_from(grams_a, grams_b) == _close_repeats_reference(mine, theirs)
+
+
+def test_grams_run_across_body_spans() -> None:
+    raw = "one two three four five six\nBOILERPLATE\nseven eight nine ten eleven twelve"
+    body = (Span(0, 27), Span(40, len(raw)))
+    words_count, grams = _body_grams(raw, body)
+    assert words_count == 12
+    assert len(grams) == 1
+    _, whole = _body_grams(raw[:27] + " " + raw[40:], (Span(0, len(raw) - 12),))
+    assert grams.tolist() == whole.tolist()

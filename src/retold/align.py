@@ -37,6 +37,7 @@ and :func:`coverage` counts body characters only.
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import itertools
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retold.model import Passage, Span, ordered_body
-from retold.text import tokens
+from retold.text import DOCUMENTS_CACHED, tokens
 
 # A run is ``(a_start, b_start, length)`` in word indices: ``length`` words equal on both sides.
 Run = tuple[int, int, int]
@@ -142,6 +143,17 @@ class _Runs:
 
 
 def _body_words(raw: str, body: Sequence[Span]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Body words of ``raw`` in text order, with their raw ``[start, end)`` offsets.
+
+    Cached: a document in a corpus is a candidate with several others, and
+    tokenising it again for each pair took a third of the alignment time. Callers
+    must not change what they get.
+    """
+    return _cached_body_words(raw, tuple(body))
+
+
+@functools.lru_cache(maxsize=DOCUMENTS_CACHED)
+def _cached_body_words(raw: str, body: tuple[Span, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
     words: list[str] = []
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
@@ -151,12 +163,11 @@ def _body_words(raw: str, body: Sequence[Span]) -> tuple[list[str], np.ndarray, 
         words.extend(found.words)
         starts.append(found.starts)
         ends.append(found.ends)
-    empty = np.zeros(0, dtype=np.int64)
-    return (
-        words,
-        np.concatenate(starts) if starts else empty,
-        np.concatenate(ends) if ends else empty,
-    )
+    word_starts = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    word_ends = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+    word_starts.setflags(write=False)
+    word_ends.setflags(write=False)
+    return words, word_starts, word_ends
 
 
 def _sides(raw_a: str, body_a: Sequence[Span], raw_b: str, body_b: Sequence[Span]) -> tuple[_Side, _Side]:

@@ -18,13 +18,15 @@ stretch of text repeated inside one document only).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from .align import coverage
+from .fingerprint import word_hashes
 from .model import CleanDocument, Document, Pair, PairScores, Passage, Span
-from .text import words
+from .text import DOCUMENTS_CACHED, words
 
 # Words in a stretch that, repeated inside one article, betrays a spinner or a
 # careless paste rather than style.
@@ -61,27 +63,48 @@ def _word_count(raw: str, spans: list[Span]) -> int:
     return sum(len(words(raw[s.start : s.end])) for s in spans)
 
 
-def _body_words(raw: str, body: tuple[Span, ...]) -> list[str]:
-    return [w for s in body for w in words(raw[s.start : s.end])]
+# Odd multipliers that fold a word n-gram's 64-bit word hashes into one hash.
+_GRAM_MULTIPLIERS = np.array(
+    [(0x9E3779B97F4A7C15 * (2 * k + 1)) % 2**64 | 1 for k in range(ARTEFACT_NGRAM)], dtype=np.uint64
+)
 
 
-def _ngrams(tokens: list[str]) -> dict[tuple[str, ...], list[int]]:
-    """Positions of each word n-gram of the text."""
-    found: dict[tuple[str, ...], list[int]] = {}
-    for i in range(len(tokens) - ARTEFACT_NGRAM + 1):
-        found.setdefault(tuple(tokens[i : i + ARTEFACT_NGRAM]), []).append(i)
-    return found
+@functools.lru_cache(maxsize=DOCUMENTS_CACHED)
+def _body_grams(raw: str, body: tuple[Span, ...]) -> tuple[int, np.ndarray]:
+    """Number of body words, and a 64-bit hash of each ``ARTEFACT_NGRAM``-word stretch
+    of the body in word order (stretches run on across body spans).
+
+    Cached: a document is related to several candidates. The array is read-only.
+    """
+    hashes, _ = word_hashes([raw[s.start : s.end] for s in body], seed=0)
+    count = len(hashes) - ARTEFACT_NGRAM + 1
+    grams = np.zeros(max(count, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(ARTEFACT_NGRAM if count > 0 else 0):
+            grams += hashes[k : k + count] * _GRAM_MULTIPLIERS[k]
+    grams.setflags(write=False)
+    return len(hashes), grams
 
 
-def _duplicated_from(mine: dict[tuple[str, ...], list[int]], theirs: dict[tuple[str, ...], list[int]]) -> int:
+def _duplicated_from(mine: np.ndarray, theirs: np.ndarray) -> int:
     """Stretches this text repeats close together that the other text has exactly once:
     what a spinner or a careless paste does to the text it copies. A phrase an article
     repeats far apart (a quotation and its later echo) is style, not an artefact."""
-    return sum(
-        1
-        for gram, positions in mine.items()
-        if len(positions) > 1 and len(theirs.get(gram, ())) == 1 and min(np.diff(positions)) <= ARTEFACT_WINDOW
-    )
+    if len(mine) < 2:
+        return 0
+    order = np.argsort(mine, kind="stable")  # positions ascend within each stretch
+    values = mine[order]
+    same = values[1:] == values[:-1]
+    close = same & (np.diff(order) <= ARTEFACT_WINDOW)
+    repeated = np.unique(values[1:][close])
+    if not len(repeated):
+        return 0
+    their_values, their_counts = np.unique(theirs, return_counts=True)
+    if not len(their_values):
+        return 0
+    where = np.minimum(np.searchsorted(their_values, repeated), len(their_values) - 1)
+    once = (their_values[where] == repeated) & (their_counts[where] == 1)
+    return int(np.count_nonzero(once))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +140,7 @@ def _direction(label: str, a: _Side, b: _Side, config: RelateConfig) -> tuple[st
     if (a.repeats > 0) != (b.repeats > 0):
         spun = a if a.repeats else b
         evidence += (-1 if spun is a else 1) * 0.3
-        reasons.append(
-            f"{spun.doc.id} repeats a {ARTEFACT_NGRAM}-word stretch the other has once, a spinner artefact"
-        )
+        reasons.append(f"{spun.doc.id} repeats a {ARTEFACT_NGRAM}-word stretch the other has once, a spinner artefact")
     if abs(evidence) < config.min_direction_margin:
         reasons.append("the evidence on which came first is balanced")
         return None, 0.0, reasons
@@ -170,11 +191,11 @@ def relate(
         reasons.append(f"{len(lexical)} shared passage(s), {shared_words} words copied")
     else:
         return None
-    tokens_a, tokens_b = _body_words(doc_a.text, clean_a.body), _body_words(doc_b.text, clean_b.body)
-    grams_a, grams_b = _ngrams(tokens_a), _ngrams(tokens_b)
+    words_a, grams_a = _body_grams(doc_a.text, tuple(clean_a.body))
+    words_b, grams_b = _body_grams(doc_b.text, tuple(clean_b.body))
     sides = [
-        _Side(doc_a, clean_a, clean_a.date or doc_a.date, len(tokens_a), _duplicated_from(grams_a, grams_b), aligned_a),
-        _Side(doc_b, clean_b, clean_b.date or doc_b.date, len(tokens_b), _duplicated_from(grams_b, grams_a), aligned_b),
+        _Side(doc_a, clean_a, clean_a.date or doc_a.date, words_a, _duplicated_from(grams_a, grams_b), aligned_a),
+        _Side(doc_b, clean_b, clean_b.date or doc_b.date, words_b, _duplicated_from(grams_b, grams_a), aligned_b),
     ]
     source, direction_confidence, direction_reasons = _direction(label, sides[0], sides[1], config)
     if label == "partial" and source is not None:

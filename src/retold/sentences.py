@@ -32,10 +32,12 @@ dropped. The result is sorted and non-overlapping.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 from retold.model import Span, ordered_body
+from retold.text import DOCUMENTS_CACHED
 
 # Abbreviations after which a period never ends a sentence: titles and prefixes
 # that stand before a name, and Latin connectives that stand inside a sentence.
@@ -104,13 +106,19 @@ def sentences(raw: str, body: Sequence[Span], max_chars: int = MAX_SENTENCE_CHAR
         ValueError: a body span lies outside the text or overlaps another, or
             ``max_chars`` is not positive.
     """
+    return list(_cached_sentences(raw, tuple(body), max_chars))
+
+
+@functools.lru_cache(maxsize=DOCUMENTS_CACHED)
+def _cached_sentences(raw: str, body: tuple[Span, ...], max_chars: int) -> tuple[Span, ...]:
+    # Cached: a document is compared with several candidates, each comparison splits it.
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     out: list[Span] = []
     for span in ordered_body(raw, body):
         for start, end in _lines(raw, span.start, span.end):
             _split_line(raw, start, end, out)
-    return [piece for sentence in out for piece in _cut_long(raw, sentence, max_chars)]
+    return tuple(piece for sentence in out for piece in _cut_long(raw, sentence, max_chars))
 
 
 def _lines(raw: str, start: int, end: int) -> list[tuple[int, int]]:
