@@ -39,6 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/stories_googlenews.py
 	$(BIN)/python benchmarks/stories_incremental.py
 	$(BIN)/python benchmarks/embed_speed.py
+	$(BIN)/python benchmarks/report_size.py --skip-unbudgeted
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -1,15 +1,18 @@
 """Server-side SVG for the report: a story's timeline and its provenance graph.
 
-Rendered as markup so the report needs no script; every label is escaped.
+Rendered as markup so the charts need no script; every label is escaped. Each
+document is a link to its view. Big stories are drawn with their first
+``MAX_CHART_DOCUMENTS`` documents and say so.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 
-from ..model import Pair, Story
+from ..model import Pair, Story, TimelineEntry
 
 LABEL_COLOURS = {
     "duplicate": "#d62728",
@@ -24,6 +27,8 @@ LANE = 34
 MARGIN = 110
 # Documents are drawn with at most this many characters of their id.
 SHORT_ID = 14
+# A chart draws at most this many documents of a story (in timeline order); more is unreadable.
+MAX_CHART_DOCUMENTS = 40
 
 
 def _short(doc_id: str) -> str:
@@ -37,10 +42,29 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def timeline_svg(story: Story) -> str:
+def _linked(anchor: str | None, inner: str) -> str:
+    return f'<a href="#{escape(anchor)}">{inner}</a>' if anchor else inner
+
+
+def _drawn_entries(story: Story) -> list[TimelineEntry]:
+    return list(story.timeline[:MAX_CHART_DOCUMENTS])
+
+
+def _cut_note(story: Story, width: int, y: int) -> str:
+    if len(story.documents) <= MAX_CHART_DOCUMENTS:
+        return ""
+    return (
+        f'<text x="{width - 6}" y="{y}" class="tick" text-anchor="end">showing {MAX_CHART_DOCUMENTS} of '
+        f"{len(story.documents):,} documents</text>"
+    )
+
+
+def timeline_svg(story: Story, anchors: Mapping[str, str] | None = None) -> str:
     """Documents on a date axis, one lane per event; undated ones in a column at the right."""
-    days = [d for t in story.timeline if (d := _day(t.date))]
-    lanes = max((t.event for t in story.timeline), default=0) + 1
+    anchors = anchors or {}
+    entries = _drawn_entries(story)
+    days = [d for t in entries if (d := _day(t.date))]
+    lanes = max((t.event for t in entries), default=0) + 1
     height = 40 + lanes * LANE
     first, last = (min(days), max(days)) if days else (None, None)
     span = max(1, (last - first).days) if first and last else 1
@@ -61,7 +85,7 @@ def timeline_svg(story: Story) -> str:
             )
     parts.append(f'<text x="{MARGIN + plot + 60}" y="{height - 4}" class="tick" text-anchor="middle">undated</text>')
     undated_row: dict[int, int] = {}
-    for entry in story.timeline:
+    for entry in entries:
         y = 24 + entry.event * LANE
         day = _day(entry.date)
         if day and first:
@@ -72,18 +96,22 @@ def timeline_svg(story: Story) -> str:
             x = MARGIN + plot + 30 + 28 * column
         colour = ROLE_COLOURS.get(entry.role, "#333")
         title = escape(f"{entry.doc} · {entry.date or 'no date'} · {entry.outlet or ''} · {entry.role}")
-        parts.append(
+        node = (
             f'<g><title>{title}</title><circle cx="{x:.1f}" cy="{y}" r="7" fill="{colour}"/>'
             f'<text x="{x:.1f}" y="{y - 10}" class="node" text-anchor="middle">{escape(_short(entry.doc))}</text></g>'
         )
+        parts.append(_linked(anchors.get(entry.doc), node))
+    parts.append(_cut_note(story, WIDTH, 12))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def provenance_svg(story: Story, pairs: list[Pair]) -> str:
+def provenance_svg(story: Story, pairs: list[Pair], anchors: Mapping[str, str] | None = None) -> str:
     """Documents on a circle; an arrow from source to derived document per directed pair,
     a dashed line where the direction is unknown; coloured by relation."""
-    members = list(story.documents)
+    anchors = anchors or {}
+    drawn = [entry.doc for entry in _drawn_entries(story)]
+    members = drawn if drawn else list(story.documents[:MAX_CHART_DOCUMENTS])
     inside = set(members)
     edges = [p for p in pairs if p.a in inside and p.b in inside]
     size = 360 if len(members) <= 12 else 520
@@ -119,19 +147,27 @@ def provenance_svg(story: Story, pairs: list[Pair]) -> str:
             f'<g><title>{title}</title><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {style}/></g>'
         )
     for doc, (x, y) in position.items():
-        parts.append(
+        node = (
             f'<g><title>{escape(doc)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="9" class="doc"/>'
             f'<text x="{x:.1f}" y="{y + 24:.1f}" class="node" text-anchor="middle">{escape(_short(doc))}</text></g>'
         )
+        parts.append(_linked(anchors.get(doc), node))
+    parts.append(_cut_note(story, size, 14))
     parts.append("</svg>")
     return "".join(parts)
 
 
+def legend_css() -> str:
+    """Colour rules for the legend's keys (the Content-Security-Policy forbids style attributes)."""
+    relations = "".join(f".key.rel-{label} {{ border-color: {c}; }}\n" for label, c in LABEL_COLOURS.items())
+    roles = "".join(f".key.role-{role} {{ border-color: {c}; }}\n" for role, c in ROLE_COLOURS.items())
+    return relations + roles
+
+
 def legend_html() -> str:
-    relations = " ".join(
-        f'<span class="key" style="border-color:{c}">{escape(label)}</span>' for label, c in LABEL_COLOURS.items()
+    relations = " ".join(f'<span class="key rel-{label}">{escape(label)}</span>' for label in LABEL_COLOURS)
+    roles = " ".join(f'<span class="key role-{role}">{escape(role)}</span>' for role in ROLE_COLOURS)
+    return (
+        f'<p class="legend">relations: {relations} · roles: {roles} · dashed line: direction not determined · '
+        "click a document to open it</p>"
     )
-    roles = " ".join(
-        f'<span class="key" style="border-color:{c}">{escape(role)}</span>' for role, c in ROLE_COLOURS.items()
-    )
-    return f'<p class="legend">relations: {relations} · roles: {roles} · dashed: direction not determined</p>'
