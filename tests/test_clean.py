@@ -511,3 +511,20 @@ def test_spans_are_well_formed(lines: list[str], crlf: bool) -> None:
 @given(text=st.text(max_size=300))
 def test_spans_are_well_formed_on_any_text(text: str) -> None:
     assert_well_formed(text, clean_document(Document(id="t", text=text, path="t.txt"), CONFIG))
+
+
+def test_a_shared_wire_paragraph_stays_body() -> None:
+    # A paragraph of prose that several unrelated articles carry is shared text (a wire
+    # paragraph, a quoted statement): what retold reports as reuse, not an outlet's furniture.
+    seed = next((Path(__file__).resolve().parents[1] / "examples" / "seeds").glob("001_*.txt"))
+    wire = next(line for line in seed.read_text(encoding="utf-8").splitlines() if line.startswith("The statement also"))
+    texts = []
+    for i in range(6):
+        paragraphs = synthetic_article(i).split("\n\n")
+        texts.append("\n\n".join([*paragraphs[:4], wire, *paragraphs[4:]]))
+    docs, cleaned, recurring = run_corpus(texts)
+    assert recurring.size == 1  # the footer alone
+    for doc, c in zip(docs, cleaned, strict=True):
+        start = doc.text.index(wire)
+        assert any(s.start <= start and start + len(wire) <= s.end for s in c.body), doc.id
+        assert c.boilerplate[-1].span == footer_span(doc.text)

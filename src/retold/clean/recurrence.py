@@ -31,13 +31,14 @@ _EMPTY = np.zeros(0, dtype=np.uint64)
 
 
 def _hashed_lines(doc: Document, cleaned: CleanDocument, config: CleanConfig) -> list[tuple[int, int, int]]:
-    """``(start, end, hash)`` of the body lines long enough to count as recurring evidence."""
+    """``(start, end, hash)`` of the body lines that may be furniture: long enough to be
+    evidence, short enough not to be prose."""
     if cleaned.doc_id != doc.id:
         raise ValueError(f"cleaned document {cleaned.doc_id!r} does not belong to document {doc.id!r}")
     found: list[tuple[int, int, int]] = []
     for start, end in body_lines(doc.text, cleaned.body):
         norm = normalize(doc.text[start:end])
-        if len(norm) >= config.recurring_min_chars:
+        if len(norm) >= config.recurring_min_chars and norm.count(" ") < config.recurring_max_words:
             found.append((start, end, xxhash.xxh3_64_intdigest(norm.encode("utf-8"))))
     return found
 
