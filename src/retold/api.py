@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import export
 from .config import Settings
@@ -20,11 +20,22 @@ from .records import cluster_to_dict, pair_to_dict, quote_to_dict, story_to_dict
 from .store import Store
 
 PathLike = str | os.PathLike[str]
+# "local": the embedded store on this machine; "spark": the same stages as Spark jobs (retold[spark]).
+Engine = Literal["local", "spark"]
+ENGINES = ("local", "spark")
 TABLES = ("documents", "pairs", "stories", "quotes")
 
 
 def _ignore(_: Skipped) -> None:
     return None
+
+
+def _check_engine(engine: str, store: PathLike | None) -> str:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "spark" and store is not None:
+        raise ValueError("the spark engine keeps no store: leave out store (--store)")
+    return engine
 
 
 @contextmanager
@@ -110,6 +121,8 @@ def analyze(
     settings: Settings | None = None,
     on_skip: Callable[[Skipped], None] = _ignore,
     progress: ProgressCallback = _no_progress,
+    engine: Engine = "local",
+    spark_master: str | None = None,
 ) -> AnalysisResult:
     """Read, clean and relate a corpus.
 
@@ -122,6 +135,10 @@ def analyze(
     """
     settings = settings or Settings()
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    if _check_engine(engine, store) == "spark":
+        from .spark.engine import run_analyze
+
+        return run_analyze(paths, out=out, settings=settings, master=spark_master, on_skip=on_skip, progress=progress)
     with _open_store(store) as workspace:
         summary, finalized = run(paths, workspace, settings, "analyze", on_skip, progress)
         result = AnalysisResult(
@@ -171,6 +188,8 @@ def dedup(
     settings: Settings | None = None,
     on_skip: Callable[[Skipped], None] = _ignore,
     progress: ProgressCallback = _no_progress,
+    engine: Engine = "local",
+    spark_master: str | None = None,
 ) -> DedupResult:
     """Cluster exact and near-duplicate documents (MinHash LSH, verified by exact Jaccard).
 
@@ -179,6 +198,10 @@ def dedup(
     """
     settings = settings or Settings()
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    if _check_engine(engine, store) == "spark":
+        from .spark.engine import run_dedup
+
+        return run_dedup(paths, out=out, settings=settings, master=spark_master, on_skip=on_skip, progress=progress)
     with _open_store(store) as workspace:
         summary, finalized = run(paths, workspace, settings, "dedup", on_skip, progress)
     result = DedupResult(clusters=finalized.clusters, summary=summary, pairs=finalized.pairs)

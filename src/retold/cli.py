@@ -50,6 +50,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
 
 
+def _add_engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local", help="run here (local) or as Spark jobs (spark)"
+    )
+    parser.add_argument(
+        "--spark-master", metavar="URL", default=None, help="Spark master for --engine spark (default local[*])"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="retold", description="Find where a news story is told again.")
     parser.add_argument("--version", action="version", version=f"retold {__version__}")
@@ -57,9 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_analyze = commands.add_parser("analyze", help="relate every pair of articles and write the tables and the report")
     _add_common(p_analyze)
     p_analyze.add_argument("--out", required=True, metavar="DIR", help="folder for the tables and report.html")
+    _add_engine(p_analyze)
     p_dedup = commands.add_parser("dedup", help="cluster exact and near-duplicate documents")
     _add_common(p_dedup)
     p_dedup.add_argument("--out", required=True, metavar="FILE", help="records as .jsonl or .parquet")
+    _add_engine(p_dedup)
     p_quotes = commands.add_parser("quotes", help="list the quotations, who said them, where, and how they changed")
     _add_common(p_quotes)
     p_compare = commands.add_parser("compare", help="show how two documents relate, passage by passage")
@@ -205,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from(args)
     except ValueError as error:
         parser.error(str(error))
+    if args.engine == "spark" and args.store:
+        parser.error("--store is not used by --engine spark (it keeps no workspace)")
     command: Callable[..., Any] = analyze if args.command == "analyze" else dedup
     show_progress = not args.quiet and sys.stderr.isatty()
     started = time.perf_counter()
@@ -217,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings=settings,
                 on_skip=_report_skip,
                 progress=progress,
+                engine=args.engine,
+                spark_master=args.spark_master,
             )
     except StoreError as error:
         print(f"retold: {error}", file=sys.stderr)
