@@ -111,3 +111,18 @@ def test_killed_runs_resume_to_the_uninterrupted_result(tmp_path: Path, command:
     else:
         for table in ("documents", "pairs", "quotes", "stories"):
             assert read_jsonl(out / f"{table}.jsonl") == read_jsonl(clean_out / f"{table}.jsonl"), table
+
+
+def test_verification_in_small_blocks_and_on_several_cores_gives_the_same_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retold.pipeline as pipeline
+
+    corpus = tmp_path / "corpus.jsonl"
+    make_corpus(corpus, 120)
+    one = retold.analyze([corpus], out=tmp_path / "one", settings=retold.Settings(workers=1))
+    monkeypatch.setattr(pipeline, "VERIFY_BLOCK", 7)
+    monkeypatch.setattr(pipeline, "MIN_PAIRS_PER_WORKER", 1)
+    retold.analyze([corpus], out=tmp_path / "blocks", settings=retold.Settings(workers=2))
+    assert len(one.pairs) > 20
+    assert (tmp_path / "one" / "pairs.jsonl").read_bytes() == (tmp_path / "blocks" / "pairs.jsonl").read_bytes()

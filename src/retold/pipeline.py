@@ -67,6 +67,9 @@ VERIFY_CHUNK = 500
 # shipping; below this many pairs per worker a pool costs more than it saves.
 PAIRS_PER_TASK = 32
 MIN_PAIRS_PER_WORKER = 200
+# Candidate pairs verified per block, with the texts and shingles of that block's
+# documents (at most twice this many) in memory and no others.
+VERIFY_BLOCK = 20_000
 # Texts hashed together: large enough to amortise NumPy call overhead, small
 # enough for the arrays to stay in cache.
 SHINGLE_BATCH = 256
@@ -483,21 +486,17 @@ def _verified_in_order(verifier: _PairVerifier, todo: list[tuple[int, int]], wor
         _FORKED_VERIFIER = None
 
 
-def _verify(
+def _load_verifier(
     store: Store,
     settings: Settings,
     mode: Mode,
     seqs: np.ndarray,
     ids: list[str],
     body_hashes: list[str],
-    todo: list[tuple[int, int]],
-    progress: ProgressCallback,
-) -> list[tuple[str, str, str, str, Pair | None]]:
-    """Exact Jaccard and containment for each candidate pair; in analyze mode also
-    alignment and a label."""
-    if not todo:
-        return []
-    involved = sorted({k for pair in todo for k in pair})
+    pairs: list[tuple[int, int]],
+) -> _PairVerifier:
+    """The documents, cleaning and shingles of every document in ``pairs``."""
+    involved = sorted({k for pair in pairs for k in pair})
     seq_of = {k: int(seqs[k]) for k in involved}
     docs = dict(zip(involved, store.documents([seq_of[k] for k in involved]), strict=True))
     cleaned = {seq: c for seq, c, _ in store.cleaned([seq_of[k] for k in involved])}
@@ -509,13 +508,32 @@ def _verify(
             [clean_of[k].body_text(docs[k].text) for k in chunk], settings.dedup.ngram, settings.dedup.seed
         )
         shingles_of.update((k, batch.of(i)) for i, k in enumerate(chunk))
-    verifier = _PairVerifier(mode, settings, ids, body_hashes, docs, clean_of, shingles_of)
+    return _PairVerifier(mode, settings, ids, body_hashes, docs, clean_of, shingles_of)
+
+
+def _verify(
+    store: Store,
+    settings: Settings,
+    mode: Mode,
+    seqs: np.ndarray,
+    ids: list[str],
+    body_hashes: list[str],
+    todo: list[tuple[int, int]],
+    progress: ProgressCallback,
+) -> list[tuple[str, str, str, str, Pair | None]]:
+    """Exact Jaccard and containment for each candidate pair; in analyze mode also
+    alignment and a label. Pairs go in blocks, each with only its own documents in
+    memory, so memory does not grow with the corpus."""
     out: list[tuple[str, str, str, str, Pair | None]] = []
-    for (a, b), pair in zip(todo, _verified_in_order(verifier, todo, _worker_count(settings, mode)), strict=True):
-        out.append((ids[a], ids[b], body_hashes[a], body_hashes[b], pair))
-        if len(out) % VERIFY_CHUNK == 0:
-            store.cache_pairs(out[-VERIFY_CHUNK:])
-            progress("verify", len(out), len(todo))
+    workers = _worker_count(settings, mode)
+    for block_start in range(0, len(todo), VERIFY_BLOCK):
+        block = todo[block_start : block_start + VERIFY_BLOCK]
+        verifier = _load_verifier(store, settings, mode, seqs, ids, body_hashes, block)
+        for (a, b), pair in zip(block, _verified_in_order(verifier, block, workers), strict=True):
+            out.append((ids[a], ids[b], body_hashes[a], body_hashes[b], pair))
+            if len(out) % VERIFY_CHUNK == 0:
+                store.cache_pairs(out[-VERIFY_CHUNK:])
+                progress("verify", len(out), len(todo))
     return out
 
 
