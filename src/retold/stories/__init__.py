@@ -9,10 +9,13 @@ share a story.
 
 Signals: TF-IDF over body words, headline words and the lead; named entities and
 numbers found by shape (no model); an optional plugged-in document embedding; dates
-(a time factor per level); and the reuse relations as must-links.
+(a time factor per level); and the reuse relations as must-links. Two happenings of one
+kind share topic words and often names; a story whose events disagree on their
+specifics (the numbers their reports carry) is split between them.
 
 - ``features``: channels, hashing, TF-IDF vectors; ``StoryInput``;
 - ``solve``: the grouping kernel (DP-means with refinement, on dot products);
+- ``link``: story links between events, discounted by conflicting specifics;
 - ``index``: ``StoryIndex`` (incremental, serialisable) and ``build_stories``;
 - ``timeline``: first document, order and roles.
 

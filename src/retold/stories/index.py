@@ -10,7 +10,8 @@ relations needed for timeline roles. It never keeps texts.
 frequencies, vectorise the chunk, fetch candidate stories through the inverted index,
 group the chunk at the story level against them (``solve.solve``), then inside each
 story it touched group its new documents at the event level against the story's
-events. So the cost of a document depends on the chunk size and the candidate caps,
+events; last, a touched story whose events disagree on their specifics is regrouped
+from its events and may split (``link``). So the cost of a document depends on the chunk size and the candidate caps,
 not on how many documents the index holds.
 """
 
@@ -31,12 +32,15 @@ import xxhash
 from retold.model import Pair, Story
 
 from .config import StoryConfig
-from .features import TEXT_CHANNELS, DocVectorFn, StoryInput, Terms, extract, title_vector, vectors
+from .features import NUMBERS, TEXT_CHANNELS, DocVectorFn, StoryInput, Terms, extract, title_vector, vectors
+from .link import ChannelSums, Linkage, StoryEvents, conflicting, regroup
 from .solve import Problem, Rule, Solution, solve
 from .timeline import DocInfo, Link, build_story
 
 FORMAT = "retold-stories"
-VERSION = 1
+VERSION = 2
+# Version 1 states lack the channel masses and the same-story links; they load with none.
+READABLE_VERSIONS = frozenset({1, VERSION})
 # Labels that put two documents in one event (one reuses the other's text) ...
 EVENT_LABELS = frozenset({"duplicate", "reprint", "rewrite", "partial"})
 # ... and those that only put them in one story.
@@ -46,6 +50,13 @@ ROLE_LABELS = frozenset({"duplicate", "reprint", "rewrite"})
 # A chunk compares its documents with at most this many existing clusters per chunk
 # document, so one solve's arrays stay a few tens of MB.
 CANDIDATES_PER_CHUNK_DOC = 2
+# The channels whose disagreement breaks a story link between events (see ``link``).
+# Numbers only: adding names (``ENTITIES``) changed nothing on the ECB+ development set
+# and split more single-topic samples of it (other reports name other people).
+SPECIFICS_CHANNELS = (NUMBERS,)
+# Stories with more events than this are not checked for conflicting specifics: the
+# check costs the square of their events each time they gain documents.
+MAX_CHECKED_EVENTS = 256
 # Warm-up rebuilds happen at this many documents, then at each doubling.
 WARMUP_FIRST = 16
 # The running sum of all documents keeps this many times ``centroid_terms`` features.
@@ -75,6 +86,11 @@ class _Cluster:
     story: int = -1  # for an event: its story
     seed: str = ""  # for a story: the document that opened it (its id derives from it)
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # story: indexed features
+    # Per text channel, the sum of the norms of the members' parts in it: how much of the
+    # cluster carries names, numbers, ... (the specifics cosines divide by it).
+    mass: np.ndarray = field(default_factory=lambda: np.zeros(TEXT_CHANNELS))
+    # Per text channel, how many members have anything in it.
+    carriers: np.ndarray = field(default_factory=lambda: np.zeros(TEXT_CHANNELS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +130,9 @@ class StoryIndex:
     Approximate: centroids are pruned to ``centroid_terms`` features; document
     frequencies, and so the weights of terms, are those known when a chunk is added
     (earlier documents are not re-weighted); candidate stories come from an inverted
-    index with capped posting lists. Adding in batches gives nearly, not exactly, the
-    grouping of one batch (``benchmarks/stories_incremental.py`` measures how near).
+    index with capped posting lists; stories of more than ``MAX_CHECKED_EVENTS`` events
+    are not checked for conflicting specifics. Adding in batches gives nearly, not
+    exactly, the grouping of one batch (``benchmarks/stories_incremental.py`` measures how near).
     """
 
     def __init__(self, config: StoryConfig = StoryConfig(), *, embed: DocVectorFn | None = None) -> None:  # noqa: B008
@@ -129,6 +146,8 @@ class StoryIndex:
         self._stories: dict[int, _Cluster] = {}
         self._postings: dict[int, dict[int, None]] = {}
         self._relations: dict[str, list[Link]] = {}
+        # Documents tied by ``same_story`` pairs: a story split keeps them together.
+        self._story_links: dict[str, list[str]] = {}
         self._pending: list[Link] = []
         self._next_event = 0
         self._next_story = 0
@@ -248,7 +267,15 @@ class StoryIndex:
         self.__dict__.update(fresh.__dict__)
         self._warm, self._warm_links, self._pending, self._next_rebuild = kept, links, pending, next_rebuild
 
+    def _remember_story_link(self, link: Link) -> None:
+        if link.label in STORY_LABELS - EVENT_LABELS and link.a != link.b:
+            for doc_id, other in ((link.a, link.b), (link.b, link.a)):
+                known = self._story_links.setdefault(doc_id, [])
+                if other not in known:
+                    known.append(other)
+
     def _link_existing(self, link: Link) -> None:
+        self._remember_story_link(link)
         a, b = self._docs[link.a].event, self._docs[link.b].event
         sa, sb = self._events[a].story, self._events[b].story
         if sa != sb:
@@ -260,6 +287,8 @@ class StoryIndex:
         self, chunk: list[StoryInput], terms: list[Terms], embeddings: np.ndarray | None, links: list[Link]
     ) -> None:
         config = self.config
+        for link in links:
+            self._remember_story_link(link)
         for doc in terms:
             for ids in doc.buckets:
                 self._df[ids] += 1
@@ -270,8 +299,15 @@ class StoryIndex:
         if dense is not None:
             gram += dense @ dense.T
         days = np.array([_day(item.date) for item in chunk])
+        norms = _channel_norms(matrix, config.hash_bits)
         self._absorb(
-            self._mean, list(range(len(chunk))), matrix, dense, days, keep=MEAN_TERMS_FACTOR * config.centroid_terms
+            self._mean,
+            list(range(len(chunk))),
+            matrix,
+            dense,
+            days,
+            norms,
+            keep=MEAN_TERMS_FACTOR * config.centroid_terms,
         )
         centring = self._centring(matrix, dense)
         position = {item.id: i for i, item in enumerate(chunk)}
@@ -307,13 +343,99 @@ class StoryIndex:
         # Event level, story by story (in order of their first new document).
         for story_id in dict.fromkeys(story_of):
             rows = [i for i, s in enumerate(story_of) if s == story_id]
-            self._add_events(story_id, rows, chunk, matrix, dense, gram, days, links, centring)
+            self._add_events(story_id, rows, chunk, matrix, dense, gram, days, norms, links, centring)
 
         # Story sums, spans and postings.
         for story_id in dict.fromkeys(story_of):
             rows = [i for i, s in enumerate(story_of) if s == story_id]
-            self._absorb(self._stories[story_id], rows, matrix, dense, days)
+            self._absorb(self._stories[story_id], rows, matrix, dense, days, norms)
             self._rekey(story_id)
+
+        # Stories whose events disagree on their specifics are regrouped from their events.
+        for story_id in dict.fromkeys(story_of):
+            self._split_conflicting(story_id, centring)
+
+    def _split_conflicting(self, story_id: int, centring: _Centring) -> None:
+        """Regroup a story's events when their specifics break a link (see ``link``);
+        each group becomes a story, the one holding the story's first document keeps it."""
+        config = self.config
+        story = self._stories[story_id]
+        event_ids = list(story.members)
+        if config.story_specifics_floor <= 0.0 or not 2 <= len(event_ids) <= MAX_CHECKED_EVENTS:
+            return
+        clusters = [self._events[e] for e in event_ids]
+        # A disagreement needs two events each with ``min_docs`` documents carrying a channel.
+        judged = np.array([c.carriers[list(SPECIFICS_CHANNELS)] >= config.story_specifics_min_docs for c in clusters])
+        if not np.any(judged.sum(axis=0) >= 2):
+            return
+        with_embedding = None if self._embedding_dim is None else np.zeros((0, self._embedding_dim))
+        sums, vocab, sums_dense = _stack(clusters, with_embedding)
+        size = np.array([c.size for c in clusters], dtype=np.float64)
+        gram = (sums @ sums.T).toarray()
+        if sums_dense is not None:
+            gram += sums_dense @ sums_dense.T
+        c = _mean_products(centring, sums, vocab, sums_dense)
+        channels = []
+        for channel in SPECIFICS_CHANNELS:
+            part = sums[:, np.flatnonzero((vocab >> config.hash_bits) == channel)]
+            channels.append(
+                ChannelSums(
+                    (part @ part.T).toarray(),
+                    np.array([cl.mass[channel] for cl in clusters], dtype=np.float64),
+                    np.array([cl.carriers[channel] for cl in clusters], dtype=np.float64),
+                )
+            )
+        position = {e: i for i, e in enumerate(event_ids)}
+        together = [
+            [position[self._docs[doc_id].event], position[self._docs[other].event]]
+            for e in event_ids
+            for doc_id in self._events[e].members
+            for other in self._story_links.get(doc_id, ())
+            if other in self._docs and self._docs[other].event in position
+        ]
+        events = StoryEvents(
+            gram=_centred_gram(gram, size, c, centring),
+            size=size,
+            first=np.array([cl.first for cl in clusters], dtype=np.float64),
+            last=np.array([cl.last for cl in clusters], dtype=np.float64),
+            channels=channels,
+            together=together,
+        )
+        linkage = Linkage(
+            config.story_threshold,
+            config.story_window_days,
+            config.story_scale_days,
+            config.story_specifics_floor,
+            config.story_specifics_min_docs,
+        )
+        if not conflicting(events, linkage):
+            return
+        labels = regroup(events, linkage).tolist()
+        if len(set(labels)) == 1:
+            return
+        seed_event = self._docs[story.seed].event if story.seed in self._docs else -1
+        keep = labels[position[seed_event]] if seed_event in position else labels[0]
+        for label in dict.fromkeys(labels):
+            members = [e for e, lab in zip(event_ids, labels, strict=True) if lab == label]
+            if label == keep:
+                target_id = story_id
+            else:
+                first_doc = min((d for e in members for d in self._events[e].members), key=lambda d: self._docs[d].seq)
+                target_id = self._new_story(first_doc)
+            self._rebuild_story(target_id, members)
+
+    def _rebuild_story(self, story_id: int, event_ids: list[int]) -> None:
+        """Make a story the sum of the given events (after a split)."""
+        story = self._stories[story_id]
+        story.idx, story.val, story.dense = np.zeros(0, dtype=np.int64), np.zeros(0), None
+        story.size, story.first, story.last = 0, np.nan, np.nan
+        story.mass, story.carriers = np.zeros(TEXT_CHANNELS), np.zeros(TEXT_CHANNELS)
+        story.members = list(event_ids)
+        for event_id in event_ids:
+            _add_sums(story, self._events[event_id])
+            self._events[event_id].story = story_id
+        self._prune(story)
+        self._rekey(story_id)
 
     def _add_events(
         self,
@@ -324,6 +446,7 @@ class StoryIndex:
         dense: np.ndarray | None,
         gram: np.ndarray,
         days: np.ndarray,
+        norms: np.ndarray,
         links: list[Link],
         centring: _Centring,
     ) -> None:
@@ -376,7 +499,7 @@ class StoryIndex:
         for event_id in dict.fromkeys(event_of):
             local = [i for i, e in enumerate(event_of) if e == event_id]
             event = self._events[event_id]
-            self._absorb(event, local, sub_matrix, sub_dense, days[rows])
+            self._absorb(event, local, sub_matrix, sub_dense, days[rows], norms[rows])
             for i in local:
                 item = sub_chunk[i]
                 title = item.title[: config.max_title_chars] if item.title else None
@@ -531,19 +654,12 @@ class StoryIndex:
         """
         beta, q, size = centring.beta, centring.norm2, problem.base_size
         a = centring.doc[rows]
-        mu_idx = centring.idx
-        pos = np.minimum(np.searchsorted(mu_idx, vocab), max(len(mu_idx) - 1, 0))
-        mu_in = np.where(mu_idx[pos] == vocab, centring.val[pos], 0.0) if len(mu_idx) else np.zeros(len(vocab))
-        c = sums @ mu_in  # S · m per cluster
-        if sums_dense is not None and centring.dense is not None:
-            c = c + sums_dense @ centring.dense
+        c = _mean_products(centring, sums, vocab, sums_dense)
         return replace(
             problem,
             gram=problem.gram - beta * (a[:, None] + a[None, :]) + beta * beta * q,
             cross=problem.cross - beta * (size[None, :] * a[:, None] + c[None, :]) + beta * beta * q * size[None, :],
-            base_gram=problem.base_gram
-            - beta * (size[None, :] * c[:, None] + size[:, None] * c[None, :])
-            + beta * beta * q * np.outer(size, size),
+            base_gram=_centred_gram(problem.base_gram, size, c, centring),
         )
 
     def _resolve(self, solution: Solution, ids: list[int], chunk: list[StoryInput], new: Any) -> list[int]:
@@ -574,9 +690,11 @@ class StoryIndex:
         matrix: sp.csr_matrix,
         dense: np.ndarray | None,
         days: np.ndarray,
+        norms: np.ndarray,
         keep: int = 0,
     ) -> None:
-        """Add documents' vectors, count and dates to a cluster's sums."""
+        """Add documents' vectors, count, dates and channel norms (``_channel_norms`` of
+        ``matrix``) to a cluster's sums."""
         added_idx, added_val = _row_sum(matrix, rows)
         idx = np.concatenate([cluster.idx, added_idx])
         val = np.concatenate([cluster.val, added_val])
@@ -586,6 +704,8 @@ class StoryIndex:
             extra = dense[rows].sum(axis=0)
             cluster.dense = extra if cluster.dense is None else cluster.dense + extra
         cluster.size += len(rows)
+        cluster.mass = cluster.mass + norms[rows].sum(axis=0)
+        cluster.carriers = cluster.carriers + (norms[rows] > 0).sum(axis=0)
         dated = days[rows][~np.isnan(days[rows])]
         if len(dated):
             cluster.first = float(np.fmin(cluster.first, dated.min()))
@@ -700,6 +820,7 @@ class StoryIndex:
             "mean": _cluster_state(self._mean),
             "postings": [[f, list(p)] for f, p in self._postings.items()],
             "relations": [[k, [list(link) for link in v]] for k, v in self._relations.items()],
+            "story_links": [[k, v] for k, v in self._story_links.items()],
             "pending": [list(link) for link in self._pending],
             "warm": None if self._warm is None else [_warm_state(entry) for entry in self._warm],
             "warm_links": [list(link) for link in self._warm_links],
@@ -717,7 +838,7 @@ class StoryIndex:
             raise ValueError(f"not a saved story index: {error}") from None
         if not isinstance(state, dict) or state.get("format") != FORMAT:
             raise ValueError("not a saved story index")
-        if state.get("version") != VERSION:
+        if state.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"saved story index version {state.get('version')} is not supported (want {VERSION})")
         if (state["embedding_dim"] is not None) != (embed is not None):
             raise ValueError(
@@ -741,6 +862,8 @@ class StoryIndex:
             index._postings[feature] = dict.fromkeys(stories)
         for doc_id, links in state["relations"]:
             index._relations[doc_id] = [Link(*link) for link in links]
+        for doc_id, others in state.get("story_links", ()):
+            index._story_links[doc_id] = list(others)
         index._pending = [Link(*link) for link in state["pending"]]
         index._warm = None if state["warm"] is None else [_warm_from(entry) for entry in state["warm"]]
         index._warm_links = [Link(*link) for link in state["warm_links"]]
@@ -782,6 +905,36 @@ def _units(n: int, position: dict[str, int], links: list[Link], labels: frozense
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     return list(groups.values())
+
+
+def _mean_products(
+    centring: _Centring, sums: sp.csr_matrix, vocab: np.ndarray, sums_dense: np.ndarray | None
+) -> np.ndarray:
+    """Each cluster sum's product with the mean document vector (``sums`` over ``vocab``)."""
+    mu_idx = centring.idx
+    pos = np.minimum(np.searchsorted(mu_idx, vocab), max(len(mu_idx) - 1, 0))
+    mu_in = np.where(mu_idx[pos] == vocab, centring.val[pos], 0.0) if len(mu_idx) else np.zeros(len(vocab))
+    c = sums @ mu_in  # S · m per cluster
+    if sums_dense is not None and centring.dense is not None:
+        c = c + sums_dense @ centring.dense
+    return c
+
+
+def _centred_gram(gram: np.ndarray, size: np.ndarray, c: np.ndarray, centring: _Centring) -> np.ndarray:
+    """Products of cluster sums after subtracting ``beta`` times the mean from each member:
+    ``(S_k - n_k b m)·(S_l - n_l b m)``, from ``S_k·S_l``, the sizes and ``c_k = S_k·m``."""
+    beta, q = centring.beta, centring.norm2
+    return (
+        gram - beta * (size[None, :] * c[:, None] + size[:, None] * c[None, :]) + beta * beta * q * np.outer(size, size)
+    )
+
+
+def _channel_norms(matrix: sp.csr_matrix, bits: int) -> np.ndarray:
+    """Per row and text channel, the norm of the row's part in that channel: (rows, channels)."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    cell = rows * TEXT_CHANNELS + np.minimum(matrix.indices >> bits, TEXT_CHANNELS - 1)
+    squares = np.bincount(cell, weights=matrix.data * matrix.data, minlength=matrix.shape[0] * TEXT_CHANNELS)
+    return np.sqrt(squares.reshape(matrix.shape[0], TEXT_CHANNELS))
 
 
 def _root(absorbed: dict[int, int], slot: int) -> int:
@@ -833,6 +986,8 @@ def _add_sums(kept: _Cluster, lost: _Cluster) -> None:
     if lost.dense is not None:
         kept.dense = lost.dense.copy() if kept.dense is None else kept.dense + lost.dense
     kept.size += lost.size
+    kept.mass = kept.mass + lost.mass
+    kept.carriers = kept.carriers + lost.carriers
     kept.first = float(np.fmin(kept.first, lost.first))
     kept.last = float(np.fmax(kept.last, lost.last))
 
@@ -865,6 +1020,8 @@ def _cluster_state(c: _Cluster) -> list[Any]:
         c.story,
         c.seed,
         _b64(c.keys.astype(np.int64)),
+        _b64(c.mass.astype(np.float64)),
+        _b64(c.carriers.astype(np.float64)),
     ]
 
 
@@ -885,7 +1042,10 @@ def _warm_from(state: list[Any]) -> tuple[StoryInput, Terms, np.ndarray | None]:
 
 
 def _cluster_from(rest: list[Any]) -> _Cluster:
-    idx, val, dense, size, first, last, members, story, seed, keys = rest
+    idx, val, dense, size, first, last, members, story, seed, keys = rest[:10]
+    # Version 1 states have neither masses nor carriers: their clusters show no specifics.
+    mass = _unb64(rest[10], np.float64) if len(rest) > 10 else np.zeros(TEXT_CHANNELS)
+    carriers = _unb64(rest[11], np.float64) if len(rest) > 11 else np.zeros(TEXT_CHANNELS)
     return _Cluster(
         idx=_unb64(idx, np.int64),
         val=_unb64(val, np.float64),
@@ -897,4 +1057,6 @@ def _cluster_from(rest: list[Any]) -> _Cluster:
         story=story,
         seed=seed,
         keys=_unb64(keys, np.int64),
+        mass=mass,
+        carriers=carriers,
     )

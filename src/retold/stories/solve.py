@@ -91,7 +91,7 @@ def time_factor(gap: np.ndarray, window: float, scale: float) -> np.ndarray:
     return np.exp(-excess / scale)
 
 
-def _gap(first_a: np.ndarray, last_a: np.ndarray, first_b: np.ndarray, last_b: np.ndarray) -> np.ndarray:
+def date_gap(first_a: np.ndarray, last_a: np.ndarray, first_b: np.ndarray, last_b: np.ndarray) -> np.ndarray:
     """Days between two date ranges (0 if they overlap, NaN if either is undated)."""
     with np.errstate(invalid="ignore"):
         return np.maximum(np.maximum(first_a - last_b, first_b - last_a), 0.0)
@@ -228,7 +228,7 @@ class _State:
         sims = np.full(self.capacity, -np.inf)
         cos = dots[valid] / (self.unit_size[u] * np.sqrt(norm2[valid]))
         if not np.isnan(self.unit_first[u]):  # an undated unit gets factor 1 everywhere
-            gap = _gap(self.unit_first[u], self.unit_last[u], first[valid], last[valid])
+            gap = date_gap(self.unit_first[u], self.unit_last[u], first[valid], last[valid])
             cos = cos * time_factor(gap, rule.window_days, rule.scale_days)
         sims[valid] = cos
         return sims
@@ -247,7 +247,7 @@ class _State:
         small_size = np.where(small_is_row, size[rows][:, None], size[live][None, :])
         big_norm = np.where(small_is_row, norm[live][None, :], norm[rows][:, None])
         scores = self.cc[np.ix_(rows, live)] / (small_size * big_norm)
-        gap = _gap(
+        gap = date_gap(
             self.first[rows][:, None], self.last[rows][:, None], self.first[live][None, :], self.last[live][None, :]
         )
         scores = scores * time_factor(gap, rule.window_days, rule.scale_days)
