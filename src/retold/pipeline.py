@@ -299,7 +299,7 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
         progress("boilerplate", 0, None)
         apply_corpus_boilerplate(store, settings)
     config = settings.dedup
-    stored = store.fingerprints(config.num_perm)
+    stored = store.fingerprints(config.num_perm, with_relations=mode == "analyze")
     seqs, ids, body_hashes = stored.seqs, stored.ids, stored.body_hashes
     progress("candidates", 0, None)
     routes = [exact_pairs(body_hashes), lsh_pairs(stored.signatures, config)]

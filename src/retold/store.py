@@ -306,32 +306,43 @@ class Store:
                 ],
             )
 
-    def fingerprints(self, num_perm: int) -> StoredFingerprints:
-        """Every document's fingerprints, in seq order."""
-        seqs: list[int] = []
+    def fingerprints(self, num_perm: int, with_relations: bool = True) -> StoredFingerprints:
+        """Every document's fingerprints, in seq order.
+
+        Signatures are read straight into one array (a million documents: 512 MB, not
+        twice that). Without ``with_relations`` (deduplication) anchors and vectors are
+        left out: empty anchor arrays and a (n, 0) vector matrix.
+        """
+        (count,) = self._db.execute("SELECT COUNT(*) FROM fingerprints").fetchone()
+        seqs = np.empty(count, dtype=np.int64)
         ids: list[str] = []
         hashes: list[str] = []
-        blobs: list[bytes] = []
+        signatures = np.empty((count, num_perm), dtype=np.uint32)
         anchors: list[np.ndarray] = []
         vectors: list[bytes] = []
-        for seq, doc_id, body_hash, signature, anchor_blob, vector in self._db.execute(
-            "SELECT f.seq, d.id, f.body_hash, f.signature, f.anchors, f.vector FROM fingerprints f"
+        columns = "f.anchors, f.vector" if with_relations else "NULL, NULL"
+        rows = self._db.execute(
+            f"SELECT f.seq, d.id, f.body_hash, f.signature, {columns} FROM fingerprints f"
             " JOIN documents d ON d.seq = f.seq ORDER BY f.seq"
-        ):
-            seqs.append(seq)
+        )
+        empty = np.zeros(0, dtype=np.uint64)
+        for k, (seq, doc_id, body_hash, signature, anchor_blob, vector) in enumerate(rows):
+            seqs[k] = seq
             ids.append(doc_id)
             hashes.append(body_hash)
-            blobs.append(signature)
-            anchors.append(np.frombuffer(anchor_blob, dtype=np.uint64))
-            vectors.append(vector)
-        signatures = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(len(blobs), num_perm)
+            signatures[k] = np.frombuffer(signature, dtype=np.uint32)
+            if with_relations:
+                anchors.append(np.frombuffer(anchor_blob, dtype=np.uint64))
+                vectors.append(vector)
+        if not with_relations:
+            anchors = [empty] * count
         dims = {len(v) for v in vectors}
         matrix = (
             np.frombuffer(b"".join(vectors), dtype=np.float16).reshape(len(vectors), -1).astype(np.float32)
             if len(dims) == 1 and 0 not in dims
-            else np.zeros((len(vectors), 0), dtype=np.float32)
+            else np.zeros((count, 0), dtype=np.float32)
         )
-        return StoredFingerprints(np.asarray(seqs, dtype=np.int64), ids, hashes, signatures, anchors, matrix)
+        return StoredFingerprints(seqs, ids, hashes, signatures, anchors, matrix)
 
     def load_state(self, name: str) -> bytes | None:
         row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
