@@ -206,5 +206,7 @@ def dedup(
         summary, finalized = run(paths, workspace, settings, "dedup", on_skip, progress)
     result = DedupResult(clusters=finalized.clusters, summary=summary, pairs=finalized.pairs)
     if out is not None:
-        export.write_records(result.records(), Path(out))
+        # One dict at a time for JSONL: a million records as dicts would take a gigabyte.
+        rows = (cluster_to_dict(c) for c in result.clusters)
+        export.write_records(rows, Path(out))
     return result

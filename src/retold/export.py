@@ -65,10 +65,10 @@ def write_parquet(rows: list[dict[str, Any]], target: Path) -> None:
         raise
 
 
-def write_records(rows: list[dict[str, Any]], target: Path) -> None:
-    """JSONL, or Parquet when the file name ends in ``.parquet``."""
+def write_records(rows: Iterable[dict[str, Any]], target: Path) -> None:
+    """JSONL (streamed), or Parquet when the file name ends in ``.parquet``."""
     if target.suffix.lower() == ".parquet":
-        write_parquet(rows, target)
+        write_parquet(list(rows), target)
     else:
         write_jsonl(rows, target)
 

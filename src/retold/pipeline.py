@@ -547,14 +547,18 @@ def _clusters(store: Store, settings: Settings, seqs: np.ndarray, ids: list[str]
     copies into clusters whose ends share little.
     """
     n = len(ids)
-    index = {doc_id: k for k, doc_id in enumerate(ids)}
+    involved = {doc for p in pairs for doc in (p.a, p.b)}
+    index = {doc_id: k for k, doc_id in enumerate(ids) if doc_id in involved}
     edges = np.asarray([[index[p.a], index[p.b]] for p in pairs], dtype=np.int64).reshape(-1, 2)
     labels = components(n, edges)
     known = {(index[p.a], index[p.b]): p.scores.jaccard for p in pairs}
+    # Only documents with a near-duplicate need a decision; the rest (most of a
+    # corpus) are their own representatives, and no per-document structure is built.
+    sizes = np.bincount(labels, minlength=n)
+    grouped = np.flatnonzero(sizes[labels] > 1).tolist()
     members: dict[int, list[int]] = {}
-    for k in range(n):
+    for k in grouped:
         members.setdefault(int(labels[k]), []).append(k)
-    grouped = sorted(k for group in members.values() if len(group) > 1 for k in group)
     shingles_of: dict[int, np.ndarray] = {}
     for start in range(0, len(grouped), SHINGLE_BATCH):
         chunk = grouped[start : start + SHINGLE_BATCH]
@@ -579,7 +583,12 @@ def _clusters(store: Store, settings: Settings, seqs: np.ndarray, ids: list[str]
                 representative[k], score[k] = k, 1.0
             else:
                 representative[k], score[k] = joined, similarity(k, joined)
-    return [Cluster(ids[k], ids[representative[k]], ids[representative[k]], score[k]) for k in range(n)]
+    return [
+        Cluster(doc_id, doc_id, doc_id, 1.0)
+        if k not in representative
+        else Cluster(doc_id, ids[representative[k]], ids[representative[k]], score[k])
+        for k, doc_id in enumerate(ids)
+    ]
 
 
 def run(
