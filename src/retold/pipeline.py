@@ -329,7 +329,12 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
     rows.sort(key=lambda r: (r[0], r[1]))
     pairs = [r[4] for r in rows if r[4] is not None]
     clusters = _clusters(store, settings, seqs, ids, pairs) if mode == "dedup" else []
-    store.replace_pairs(rows, {"clusters": [[c.id, c.cluster, c.representative, c.similarity] for c in clusters]})
+    # Only documents that joined another's cluster are stored: every other document is
+    # its own representative, and listing a million of them doubled dedup's memory.
+    grouped = [
+        [c.id, c.cluster, c.representative, c.similarity] for c in clusters if c.id != c.cluster or c.similarity < 1
+    ]
+    store.replace_pairs(rows, {"clusters": grouped})
     quotes: list[Quote] = []
     stories: list[Story] = []
     if mode == "analyze":
