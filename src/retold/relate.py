@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align import coverage
-from .fingerprint import word_hashes
+from .fingerprint import _mix64, word_hashes
 from .model import CleanDocument, Document, Pair, PairScores, Passage, Span
 from .text import DOCUMENTS_CACHED, words
 
@@ -63,12 +63,6 @@ def _word_count(raw: str, spans: list[Span]) -> int:
     return sum(len(words(raw[s.start : s.end])) for s in spans)
 
 
-# Odd multipliers that fold a word n-gram's 64-bit word hashes into one hash.
-_GRAM_MULTIPLIERS = np.array(
-    [(0x9E3779B97F4A7C15 * (2 * k + 1)) % 2**64 | 1 for k in range(ARTEFACT_NGRAM)], dtype=np.uint64
-)
-
-
 @functools.lru_cache(maxsize=DOCUMENTS_CACHED)
 def _body_grams(raw: str, body: tuple[Span, ...]) -> tuple[int, np.ndarray]:
     """Number of body words, and a 64-bit hash of each ``ARTEFACT_NGRAM``-word stretch
@@ -79,9 +73,10 @@ def _body_grams(raw: str, body: tuple[Span, ...]) -> tuple[int, np.ndarray]:
     hashes, _ = word_hashes([raw[s.start : s.end] for s in body], seed=0)
     count = len(hashes) - ARTEFACT_NGRAM + 1
     grams = np.zeros(max(count, 0), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(ARTEFACT_NGRAM if count > 0 else 0):
-            grams += hashes[k : k + count] * _GRAM_MULTIPLIERS[k]
+    # Mixed word by word: a weighted sum of the word hashes (tried first) collides for
+    # stretches that differ by a swap of words whose weights sum alike.
+    for k in range(ARTEFACT_NGRAM if count > 0 else 0):
+        grams = _mix64(grams ^ hashes[k : k + count])
     grams.setflags(write=False)
     return len(hashes), grams
 
