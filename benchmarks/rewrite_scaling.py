@@ -1,13 +1,14 @@
 """Scaling of ``retold.analyze`` with planted rewrites and reprints, stage by stage.
 
     .venv/bin/python benchmarks/rewrite_scaling.py [--sizes 10000 20000] [--seed 13] [--workers N]
-        [--dated 0.5] [--work DIR] [--profile] [--recurring-min-docs N]
+        [--dated 0.5] [--work DIR] [--profile] [--recurring-min-docs N] [--distinct]
 
 For each size N, a corpus of N news-like articles: base articles from the dedup
 benchmark's generator (``corpus.py``: paragraphs of real text read in place from
 ``/work/shared/data``, no two base articles sharing more than 30% of their words;
 paragraphs come from a fixed pool of ~63k, so the more articles, the more of them
-share a paragraph), and planted copies of some of them:
+share a paragraph; with ``--distinct`` no two share one, up to ~6,000 documents),
+and planted copies of some of them:
 
 * ~5% rewrites, half of them *spun* (content words replaced through the thesaurus
   below, at a rate drawn from 20-40%, reached as far as the thesaurus covers the
@@ -72,7 +73,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -82,7 +83,15 @@ import numpy as np
 
 import retold
 import retold.pipeline as pipeline
-from corpus import SENTENCE_END, _boilerplate, build_articles, load_pool
+from corpus import (
+    ARTICLE_WORDS,
+    SENTENCE_END,
+    SOURCES_PER_ARTICLE,
+    ParagraphPool,
+    _boilerplate,
+    build_articles,
+    load_pool,
+)
 from retold.candidates import anchor_pairs, exact_pairs, lsh_pairs, neighbour_pairs, normalize_pairs
 from retold.clean.recurrence import RECURRING_REASON
 from retold.config import CleanConfig, Settings
@@ -548,6 +557,42 @@ def wrap(rng: random.Random, paragraphs: list[str], day: str) -> tuple[list[str]
 
 def _random_day(rng: random.Random) -> date:
     return DAYS[0] + timedelta(days=rng.randrange((DAYS[1] - DAYS[0]).days))
+
+
+def build_distinct_articles(rng: random.Random, pool: ParagraphPool, count: int) -> list[list[int]]:
+    """``count`` base articles of which no two share a paragraph: runs of consecutive
+    paragraphs from 2-4 source texts, each paragraph used once (``--distinct``).
+
+    With paragraphs reused (the default), two base articles share a paragraph more and
+    more often as the corpus grows, and the related pairs per article grow with it; here
+    they stay what was planted, so growth with size can be read as the pipeline's own.
+    The pool holds about 4 million words, so about 6,000 such articles.
+    """
+    sources = [s for s in range(len(pool.sources)) if pool.sources[s]]
+    rng.shuffle(sources)
+    remaining = {s: deque(pool.sources[s]) for s in sources}
+    articles: list[list[int]] = []
+    while len(articles) < count:
+        if len(sources) < SOURCES_PER_ARTICLE[0]:
+            raise SystemExit(f"--distinct: the paragraph pool holds only {len(articles):,} base articles")
+        low, high = ARTICLE_WORDS
+        target = int(math.exp(rng.uniform(math.log(low), math.log(high))))
+        chosen = rng.sample(sources, min(rng.randint(*SOURCES_PER_ARTICLE), len(sources)))
+        per_source = target // len(chosen) + 1
+        article: list[int] = []
+        size = 0
+        for source in chosen:
+            taken = 0
+            left = remaining[source]
+            while left and taken < per_source and size < target:
+                paragraph = left.popleft()
+                article.append(paragraph)
+                taken += pool.sizes[paragraph]
+                size += pool.sizes[paragraph]
+            if not left:
+                sources.remove(source)
+        articles.append(article)
+    return articles
 
 
 def plan(size: int) -> tuple[int, int, int]:
@@ -1056,6 +1101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=CleanConfig().recurring_min_docs,
         help="CleanConfig.recurring_min_docs (a huge value switches corpus boilerplate off)",
     )
+    parser.add_argument(
+        "--distinct", action="store_true", help="base articles share no paragraph (up to ~6,000 documents)"
+    )
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes))
     if sizes[0] < 100:
@@ -1072,7 +1120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng = random.Random(args.seed)
     bases = plan(sizes[-1])[0]
     t = time.perf_counter()
-    articles = [[pool.paragraphs[p] for p in a] for a in build_articles(rng, pool, bases)]
+    build = build_distinct_articles if args.distinct else build_articles
+    articles = [[pool.paragraphs[p] for p in a] for a in build(rng, pool, bases)]
     print(
         f"{bases:,} base articles built in {time.perf_counter() - t:.0f} s (smaller sizes take the first ones)",
         file=sys.stderr,
