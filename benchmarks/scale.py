@@ -49,7 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import build_article, load_pool, plant_copy, true_jaccard
-from rewrite_scaling import spin
+from rewrite_scaling import cpu_seconds, spin
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 COPY_SHARE = 0.10
@@ -115,11 +115,6 @@ def _peak_gb() -> float:
     return max(own, children) * 1024 / 1e9  # ru_maxrss is in KiB on Linux
 
 
-def _cpu() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def measure_one(command: str, corpus: Path, work: Path) -> dict:
     """Run ``retold.<command>`` on ``corpus``; return stage times, memory and what it found."""
     import retold.api as api
@@ -152,7 +147,7 @@ def measure_one(command: str, corpus: Path, work: Path) -> dict:
     related = len(result.pairs)
     return {
         "seconds": ended - began,
-        "cpu": _cpu(),
+        "cpu": cpu_seconds(),
         "peak_gb": _peak_gb(),
         "stages": stages,
         "stage_peak_gb": memory,

@@ -28,6 +28,11 @@ class ReadConfig:
     # news articles are a few kB; a 100 MB "article" is a crawl accident.
     max_chars: int = 5_000_000
 
+    def record_fields(self) -> tuple[str, ...]:
+        """The fields a record may carry, without repeats (``byline``/``author`` by those names)."""
+        fields = (self.text_field, self.id_field, self.title_field, self.date_field, self.url_field, self.outlet_field)
+        return tuple(dict.fromkeys((*fields, "byline", "author")))
+
     def __post_init__(self) -> None:
         _require(self.max_chars > 0, f"max_chars must be positive, got {self.max_chars}")
         for name in ("text_field", "id_field"):

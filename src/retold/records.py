@@ -66,33 +66,38 @@ def document_record(doc: Document, cleaned: CleanDocument) -> dict[str, Any]:
     }
 
 
-def passage_to_dict(passage: Passage) -> dict[str, Any]:
+def _rounded(value: float, digits: int | None) -> float:
+    return value if digits is None else round(value, digits)
+
+
+def passage_to_dict(passage: Passage, digits: int | None = 4) -> dict[str, Any]:
     return {
         "a_span": span_to_list(passage.a_span),
         "b_span": span_to_list(passage.b_span),
         "kind": passage.kind,
-        "score": round(passage.score, 4),
+        "score": _rounded(passage.score, digits),
     }
 
 
-def pair_to_dict(pair: Pair) -> dict[str, Any]:
-    """A row of pairs.jsonl."""
+def pair_to_dict(pair: Pair, digits: int | None = 4) -> dict[str, Any]:
+    """A row of pairs.jsonl; scores rounded to ``digits`` (None: exact, as the Spark
+    engine's frames carry them so both engines decide on the same numbers)."""
     scores = pair.scores
     return {
         "a": pair.a,
         "b": pair.b,
         "label": pair.label,
         "source": pair.source,
-        "confidence": round(pair.confidence, 4),
+        "confidence": _rounded(pair.confidence, digits),
         "reasons": list(pair.reasons),
         "scores": {
-            "jaccard": round(scores.jaccard, 4),
-            "containment_a": round(scores.containment_a, 4),
-            "containment_b": round(scores.containment_b, 4),
-            "aligned_a": round(scores.aligned_a, 4),
-            "aligned_b": round(scores.aligned_b, 4),
+            "jaccard": _rounded(scores.jaccard, digits),
+            "containment_a": _rounded(scores.containment_a, digits),
+            "containment_b": _rounded(scores.containment_b, digits),
+            "aligned_a": _rounded(scores.aligned_a, digits),
+            "aligned_b": _rounded(scores.aligned_b, digits),
         },
-        "passages": [passage_to_dict(p) for p in pair.passages],
+        "passages": [passage_to_dict(p, digits) for p in pair.passages],
     }
 
 

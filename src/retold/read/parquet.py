@@ -32,17 +32,7 @@ def read_parquet(path: str | os.PathLike[str], config: ReadConfig, on_skip: Skip
             columns = parquet.schema_arrow.names
             if config.text_field not in columns:
                 raise ReadError(f"no column '{config.text_field}' (columns: {', '.join(columns)})")
-            fields = (
-                config.text_field,
-                config.id_field,
-                config.title_field,
-                config.date_field,
-                config.url_field,
-                config.outlet_field,
-                "byline",
-                "author",
-            )
-            wanted = [column for column in dict.fromkeys(fields) if column in columns]
+            wanted = [column for column in config.record_fields() if column in columns]
             number = 0
             try:
                 for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted):

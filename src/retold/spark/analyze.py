@@ -46,13 +46,20 @@ from retold.fingerprint import content_words, jaccard_and_containment, shared_sh
 from retold.model import PairScores, Quote, Story, StoryInput
 from retold.pipeline import _embed_bodies, compare_documents
 from retold.quotes import extract_quotes, group_quotes
-from retold.records import cleaned_from_dict, cleaned_to_dict, document_record, mention_from_dict, mention_to_dict
+from retold.records import (
+    cleaned_from_dict,
+    cleaned_to_dict,
+    document_record,
+    mention_from_dict,
+    mention_to_dict,
+    pair_to_dict,
+)
 from retold.stories import StoryIndex
 
 from .candidates import PAIR_SCHEMA, anchor_pairs, exact_pairs, lsh_pairs
 from .fingerprints import FINGERPRINT_FIELDS, fingerprint_columns, shingles_of
 from .io import DOCUMENT_SCHEMA, dataframe_documents, row_document
-from .records import DOCUMENT_FIELDS, PAIR_FIELDS, exact_pair_dict, pair_from_row, parse_records
+from .records import DOCUMENT_FIELDS, PAIR_FIELDS, pair_from_row, parse_records
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -264,7 +271,7 @@ def relate_pairs(candidates: DataFrame, prepared: DataFrame, tasks: int) -> Data
                     continue
                 out["a_seq"].append(row[first + "seq"])
                 out["b_seq"].append(row[second + "seq"])
-                out["record"].append(json.dumps(exact_pair_dict(pair), ensure_ascii=False))
+                out["record"].append(json.dumps(pair_to_dict(pair, digits=None), ensure_ascii=False))
             if out["record"]:
                 yield pa.RecordBatch.from_pydict(
                     {

@@ -24,12 +24,13 @@ from retold.config import DedupConfig, Settings
 from retold.fingerprint import jaccard_and_containment
 from retold.model import Document, Pair, PairScores
 from retold.pipeline import whole_text
+from retold.records import pair_to_dict
 
 from .candidates import exact_pairs, lsh_pairs
 from .fingerprints import FINGERPRINT_FIELDS, fingerprint_columns, shingles_of
 from .graph import connected_components
 from .io import dataframe_documents
-from .records import PAIR_FIELDS, exact_pair_dict, parse_records
+from .records import PAIR_FIELDS, parse_records
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -95,7 +96,7 @@ def verify(candidates: DataFrame, prepared: DataFrame, threshold: float) -> Data
                 out["a_seq"].append(row[f"{first}_seq"])
                 out["b_seq"].append(row[f"{second}_seq"])
                 out["jaccard"].append(jaccard)
-                out["record"].append(json.dumps(exact_pair_dict(pair), ensure_ascii=False))
+                out["record"].append(json.dumps(pair_to_dict(pair, digits=None), ensure_ascii=False))
             if out["record"]:
                 yield pa.RecordBatch.from_pydict(out, schema=_VERIFIED_ARROW)
 

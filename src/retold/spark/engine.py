@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 
 from retold import export
 from retold.config import Settings
-from retold.model import RunSummary, Skipped
+from retold.model import Pair, RunSummary, Skipped
 
 from .io import is_remote, read_documents
 from .records import cluster_from_row, pair_from_row, write_clusters, write_json_records, write_pairs
 from .session import get_session
 
 if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
     from retold.api import AnalysisResult, DedupResult
     from retold.pipeline import ProgressCallback
 
@@ -37,6 +39,25 @@ def _counted_skips(summary: RunSummary, on_skip: Callable[[Skipped], None]) -> C
         on_skip(item)
 
     return skip
+
+
+def _read(
+    inputs: Sequence[PathLike],
+    settings: Settings,
+    master: str | None,
+    on_skip: Callable[[Skipped], None],
+    progress: ProgressCallback,
+) -> tuple[SparkSession, RunSummary, DataFrame]:
+    """The session, a fresh summary, and the documents of ``inputs`` as a DataFrame."""
+    spark = get_session(master)
+    summary = RunSummary()
+    progress("read", 0, None)
+    return spark, summary, read_documents(spark, inputs, settings.read, _counted_skips(summary, on_skip))
+
+
+def _collected_pairs(pairs: DataFrame) -> list[Pair]:
+    """The pairs of a pairs frame on the driver, ordered as the local engine orders them."""
+    return [pair_from_row(r.asDict(recursive=True)) for r in pairs.drop("a_seq", "b_seq").orderBy("a", "b").collect()]
 
 
 def _format(target: str) -> str:
@@ -57,19 +78,14 @@ def run_dedup(
     from .dedup import _dedup
 
     started = time.perf_counter()
-    spark = get_session(master)
-    summary = RunSummary()
-    progress("read", 0, None)
-    docs = read_documents(spark, inputs, settings.read, _counted_skips(summary, on_skip))
+    _, summary, docs = _read(inputs, settings, master, on_skip, progress)
     progress("dedup", 0, None)
     clusters, pairs = _dedup(docs, settings)
     clusters = clusters.persist()
     rows = [r.asDict() for r in clusters.orderBy("seq").collect()]
     result = DedupResult(
         clusters=[cluster_from_row(r) for r in rows],
-        pairs=[
-            pair_from_row(r.asDict(recursive=True)) for r in pairs.drop("a_seq", "b_seq").orderBy("a", "b").collect()
-        ],
+        pairs=_collected_pairs(pairs),
         summary=summary,
     )
     summary.read = summary.new = summary.documents = len(rows)
@@ -103,16 +119,11 @@ def run_analyze(
     from .analyze import _analyze
 
     started = time.perf_counter()
-    spark = get_session(master)
-    summary = RunSummary()
-    progress("read", 0, None)
-    docs = read_documents(spark, inputs, settings.read, _counted_skips(summary, on_skip))
+    spark, summary, docs = _read(inputs, settings, master, on_skip, progress)
     progress("analyze", 0, None)
     frames = _analyze(docs, settings)
     documents = [json.loads(r["record"]) for r in frames.prepared.select("seq", "record").orderBy("seq").collect()]
-    pairs = [
-        pair_from_row(r.asDict(recursive=True)) for r in frames.pairs.drop("a_seq", "b_seq").orderBy("a", "b").collect()
-    ]
+    pairs = _collected_pairs(frames.pairs)
     result = AnalysisResult(
         documents=documents, pairs=pairs, stories=frames.stories, quotes=frames.quotes, summary=summary
     )

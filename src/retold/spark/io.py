@@ -296,17 +296,7 @@ def documents_with_spark(
             frames.append(_records_to_documents(numbered, starts, names, config, "jsonl"))
         else:
             raw = spark.read.parquet(*group)
-            fields = (
-                config.text_field,
-                config.id_field,
-                config.title_field,
-                config.date_field,
-                config.url_field,
-                config.outlet_field,
-                "byline",
-                "author",
-            )
-            wanted = [c for c in dict.fromkeys(fields) if c in raw.columns]
+            wanted = [c for c in config.record_fields() if c in raw.columns]
             numbered, starts, names = _numbered(raw.select(*wanted), files)
             frames.append(_records_to_documents(numbered, starts, names, config, "records"))
     out = frames[0]

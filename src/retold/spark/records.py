@@ -37,35 +37,6 @@ DOCUMENT_FIELDS = (
 Format = Literal["jsonl", "parquet"]
 
 
-def exact_pair_dict(pair: Pair) -> dict[str, Any]:
-    """``pair_to_dict`` without the rounding: what a DataFrame row carries."""
-    s = pair.scores
-    return {
-        "a": pair.a,
-        "b": pair.b,
-        "label": pair.label,
-        "source": pair.source,
-        "confidence": pair.confidence,
-        "reasons": list(pair.reasons),
-        "scores": {
-            "jaccard": s.jaccard,
-            "containment_a": s.containment_a,
-            "containment_b": s.containment_b,
-            "aligned_a": s.aligned_a,
-            "aligned_b": s.aligned_b,
-        },
-        "passages": [
-            {
-                "a_span": [p.a_span.start, p.a_span.end],
-                "b_span": [p.b_span.start, p.b_span.end],
-                "kind": p.kind,
-                "score": p.score,
-            }
-            for p in pair.passages
-        ],
-    }
-
-
 def pair_from_row(row: dict[str, Any]) -> Pair:
     """The ``Pair`` of a pairs-frame row (as a dict)."""
     return pair_from_dict(row)
@@ -122,7 +93,6 @@ __all__ = [
     "PAIR_FIELDS",
     "cluster_from_row",
     "cluster_records",
-    "exact_pair_dict",
     "pair_from_row",
     "pair_records",
     "parse_records",
