@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retold.text import content_hash, normalize, tokens, words
+from retold.text import _normalized_view, code_points, content_hash, normalize, normalized_code_points, tokens, words
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "examples" / "seeds").glob("*.txt"))
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in SEEDS]
@@ -270,3 +270,16 @@ def test_raw_slice_between_tokens_has_those_words(index: int, data: st.DataObjec
     sub = tokens(piece, offset=int(t.starts[i]))
     assert np.array_equal(sub.starts, t.starts[i:j])
     assert np.array_equal(sub.ends, t.ends[i:j])
+
+
+@given(st.lists(st.text(max_size=60), max_size=6))
+@PROPERTY
+def test_joined_texts_normalise_as_each_alone(texts: list[str]) -> None:
+    """A batch normalised as one string: each text's code points are those of its own
+    normalised view, found at the mapped start."""
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).astype(np.int64) if texts else np.zeros(0, np.int64)
+    points, mapped = normalized_code_points("\n".join(texts), starts)
+    ends = [*mapped[1:].tolist(), len(points) + 1][: len(texts)]
+    for text, start, end in zip(texts, mapped.tolist(), ends, strict=True):
+        alone = code_points(_normalized_view(text)[0])
+        assert points[start : end - 1].tolist() == alone.tolist()

@@ -34,7 +34,7 @@ import numpy as np
 import xxhash
 
 from .config import DedupConfig
-from .text import ENGLISH_STOPWORDS, _normalized_view, char_tables, code_points
+from .text import ENGLISH_STOPWORDS, char_tables, normalized_code_points
 
 U64 = np.uint64
 EMPTY_BIN = np.uint32(0xFFFFFFFF)
@@ -89,11 +89,14 @@ class ShingleBatch:
 
 def word_hashes(texts: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
     """64-bit hashes of the normalised words of each text, and per-text offsets into them."""
-    views = [_normalized_view(t)[0] for t in texts]
-    lengths = np.fromiter((len(v) for v in views), dtype=np.int64, count=len(views))
-    # "\n" is not a word character, so words never run across texts.
-    joined = "\n".join(views)
-    points = code_points(joined)
+    # Normalised as one string: per-text calls cost more than the work on short texts.
+    # "\n" is not a word character and normalises to itself, so words never run across
+    # texts and each text's words are those it has alone.
+    raw_starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        np.cumsum(lengths[:-1] + 1, out=raw_starts[1:])
+    points, text_starts = normalized_code_points("\n".join(texts), raw_starts)
     is_word = char_tables().word[points].view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
@@ -108,7 +111,6 @@ def word_hashes(texts: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray
         prefix[0] = 0
         np.cumsum(values * powers[:n], out=prefix[1:])
         hashes = _mix64((prefix[ends] - prefix[starts]) * inverse_powers[starts] + U64(ends - starts) + U64(seed))
-    text_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) if len(views) else np.zeros(0, np.int64)
     offsets = np.searchsorted(starts, np.append(text_starts, n + 1))
     return hashes, offsets.astype(np.int64)
 

@@ -72,11 +72,13 @@ _ASSIGNED_RANGE = [*range(0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xE1
 class CharTables:
     """Per code point: ``word`` (letter, digit, mark or joiner), ``special`` (needs more
     than a 1:1 case fold: NFKC changes it, it folds to several characters, or it is
-    invisible) and ``glue`` (NFKC may merge it into the character before it)."""
+    invisible), ``glue`` (NFKC may merge it into the character before it) and ``fold``
+    (its case fold, for characters that are not special)."""
 
     word: np.ndarray
     special: np.ndarray
     glue: np.ndarray
+    fold: np.ndarray  # uint32
 
 
 @functools.cache
@@ -93,10 +95,10 @@ def char_tables() -> CharTables:
     glue[codes] = np.fromiter((unicodedata.combining(c) != 0 for c in chars), dtype=bool, count=len(chars))
     glue[0x1160:0x1200] = glue[0xD7B0:0xD800] = True  # Hangul medial and final jamo
     special = np.zeros(size, dtype=bool)
-    special[codes] = np.fromiter(
-        (len(c.casefold()) != 1 or not unicodedata.is_normalized("NFKC", c) for c in chars),
-        dtype=bool,
-        count=len(chars),
+    folds = [c.casefold() for c in chars]
+    single = np.fromiter((len(f) == 1 for f in folds), dtype=bool, count=len(chars))
+    special[codes] = ~single | ~np.fromiter(
+        (unicodedata.is_normalized("NFKC", c) for c in chars), dtype=bool, count=len(chars)
     )
     special[list(_INVISIBLE)] = True
     for char, category in zip(chars, categories, strict=True):
@@ -112,18 +114,20 @@ def char_tables() -> CharTables:
         if folded and glue[ord(folded[0])]:
             glue[code] = True
     special |= glue
-    return CharTables(word=word, special=special, glue=glue)
+    fold = np.arange(size, dtype=np.uint32)
+    fold[codes[single]] = code_points("".join(f for f in folds if len(f) == 1))
+    return CharTables(word=word, special=special, glue=glue, fold=fold)
 
 
 def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _special_runs(text: str) -> list[tuple[int, int]]:
+def _special_runs(text: str, points: np.ndarray | None = None) -> list[tuple[int, int]]:
     """``[start, end)`` runs of the text that need NFKC: each special character on its
     own, together with the character before it when it may merge into it."""
     tables = char_tables()
-    points = code_points(text)
+    points = code_points(text) if points is None else points
     where = np.flatnonzero(tables.special[points])
     if not len(where):
         return []
@@ -137,6 +141,39 @@ def _special_runs(text: str) -> list[tuple[int, int]]:
         else:
             runs.append((start, end))
     return runs
+
+
+def normalized_code_points(text: str, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of the normalised text, and where each of the given raw positions
+    (ascending, each at the start of a character outside the special runs) falls in it.
+
+    ``_normalized_view`` as an array and without its per-character maps: what a batch of
+    joined texts needs. Case folding goes through a table, because ``str.casefold`` on a
+    long string with one non-ASCII character is ten times slower than on ASCII.
+    """
+    tables = char_tables()
+    points = code_points(text)
+    runs = _special_runs(text, points)
+    if not runs:
+        return tables.fold[points], positions
+    pieces: list[np.ndarray] = []
+    run_ends: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    position = 0
+    for run_start, run_end in runs:
+        pieces.append(tables.fold[points[position:run_start]])
+        piece = code_points(_normalize_piece(text[run_start:run_end]))
+        pieces.append(piece)
+        shift += len(piece) - (run_end - run_start)
+        run_ends.append(run_end)
+        shifts.append(shift)
+        position = run_end
+    pieces.append(tables.fold[points[position:]])
+    # The shift of the last run ending at or before each position.
+    before = np.searchsorted(np.asarray(run_ends, dtype=np.int64), positions, side="right")
+    moved = np.concatenate([[0], np.asarray(shifts, dtype=np.int64)])[before]
+    return np.concatenate(pieces), positions + moved
 
 
 def _normalized_view(text: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
