@@ -1,14 +1,16 @@
 """Scaling of ``retold.analyze`` with planted rewrites and reprints, stage by stage.
 
     .venv/bin/python benchmarks/rewrite_scaling.py [--sizes 10000 20000] [--seed 13] [--workers N]
-        [--dated 0.5] [--work DIR] [--profile] [--recurring-min-docs N] [--distinct]
+        [--dated 0.5] [--work DIR] [--profile] [--recurring-min-docs N] [--distinct | --markov]
 
 For each size N, a corpus of N news-like articles: base articles from the dedup
 benchmark's generator (``corpus.py``: paragraphs of real text read in place from
 ``/work/shared/data``, no two base articles sharing more than 30% of their words;
 paragraphs come from a fixed pool of ~63k, so the more articles, the more of them
-share a paragraph; with ``--distinct`` no two share one, up to ~6,000 documents),
-and planted copies of some of them:
+share a paragraph; with ``--distinct`` no two share one, up to ~6,000 documents;
+with ``--markov`` they are written by a word Markov chain trained on the pool
+(``markov.py``), in any number, sharing a 12-word run with another as rarely as
+unrelated news does), and planted copies of some of them:
 
 * ~5% rewrites, half of them *spun* (content words replaced through the thesaurus
   below, at a rate drawn from 20-40%, reached as far as the thesaurus covers the
@@ -92,6 +94,7 @@ from corpus import (
     build_articles,
     load_pool,
 )
+from markov import build_markov_articles
 from retold.candidates import anchor_pairs, exact_pairs, lsh_pairs, neighbour_pairs, normalize_pairs
 from retold.clean.recurrence import RECURRING_REASON
 from retold.config import CleanConfig, Settings
@@ -1101,8 +1104,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=CleanConfig().recurring_min_docs,
         help="CleanConfig.recurring_min_docs (a huge value switches corpus boilerplate off)",
     )
-    parser.add_argument(
+    texts = parser.add_mutually_exclusive_group()
+    texts.add_argument(
         "--distinct", action="store_true", help="base articles share no paragraph (up to ~6,000 documents)"
+    )
+    texts.add_argument(
+        "--markov",
+        action="store_true",
+        help="base articles written by a word Markov chain trained on the pool (markov.py): any number, "
+        "none sharing a passage",
     )
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes))
@@ -1120,8 +1130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng = random.Random(args.seed)
     bases = plan(sizes[-1])[0]
     t = time.perf_counter()
-    build = build_distinct_articles if args.distinct else build_articles
-    articles = [[pool.paragraphs[p] for p in a] for a in build(rng, pool, bases)]
+    if args.markov:
+        articles = build_markov_articles(rng, pool, bases)
+    else:
+        build = build_distinct_articles if args.distinct else build_articles
+        articles = [[pool.paragraphs[p] for p in a] for a in build(rng, pool, bases)]
     print(
         f"{bases:,} base articles built in {time.perf_counter() - t:.0f} s (smaller sizes take the first ones)",
         file=sys.stderr,
