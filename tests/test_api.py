@@ -7,6 +7,7 @@ from pathlib import Path
 
 import retold
 from conftest import read_jsonl
+from retold.fingerprint import jaccard_and_containment, shingles
 
 
 def _jsonl(path: Path, records: list[dict]) -> Path:
@@ -93,3 +94,27 @@ def test_hostile_text_is_escaped_in_the_report(tmp_path: Path, seeds_dir: Path) 
     assert "<script>" not in page and "<img" not in page and "<b>evil" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "Content-Security-Policy" in page
+
+
+def test_a_chain_of_copies_splits_where_the_ends_share_too_little(tmp_path: Path, seeds_dir: Path) -> None:
+    """B is A with one word in 60 replaced, C is B with as many more: A-B and B-C are
+    near-duplicates, A-C is not, so C gets a cluster of its own instead of joining A's
+    through B (a comparison no candidate pair covered, made from the stored text)."""
+    words = _seed(seeds_dir, "001").split()
+    edited_once = list(words)
+    for k in range(0, len(words), 60):
+        edited_once[k] = f"alpha{k}"
+    edited_twice = list(edited_once)
+    for k in range(30, len(words), 60):
+        edited_twice[k] = f"omega{k}"
+    texts = {"a": " ".join(words), "b": " ".join(edited_once), "c": " ".join(edited_twice)}
+    path = _jsonl(tmp_path / "chain.jsonl", [{"id": k, "text": v} for k, v in texts.items()])
+    result = retold.dedup(path)
+
+    def jaccard(x: str, y: str) -> float:
+        batch = shingles([texts[x], texts[y]], 5, 1)
+        return jaccard_and_containment(batch.of(0), batch.of(1))[0]
+
+    assert jaccard("a", "b") >= 0.8 and jaccard("b", "c") >= 0.8 and jaccard("a", "c") < 0.8
+    clusters = {c.id: (c.cluster, c.representative, c.similarity) for c in result.clusters}
+    assert clusters == {"a": ("a", "a", 1.0), "b": ("a", "a", jaccard("a", "b")), "c": ("c", "c", 1.0)}

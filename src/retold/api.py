@@ -46,7 +46,7 @@ def _open_store(path: PathLike | None) -> Iterator[Store]:
         return
     with (
         tempfile.TemporaryDirectory(prefix="retold-") as folder,
-        Store(Path(folder) / "store.sqlite") as store,
+        Store(Path(folder) / "store.sqlite", durable=False) as store,
     ):
         yield store
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
@@ -67,24 +69,25 @@ def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.5) -> tu
     """LSH ``(bands, rows)`` with ``bands * rows <= num_perm`` minimising the weighted
     false-positive and false-negative areas under the S-curve ``1 - (1 - s**r)**b``.
 
-    The same criterion as datasketch's ``MinHashLSH``; integrals by the midpoint rule.
+    The same criterion as datasketch's ``MinHashLSH``; integrals by the midpoint rule,
+    every (bands, rows) at once; ties go to fewer bands, then fewer rows.
     """
     grid = 400
+    candidates = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    bands = np.asarray([b for b, _ in candidates], dtype=np.float64)[:, None]
+    rows = np.asarray([r for _, r in candidates], dtype=np.float64)[:, None]
 
-    def area(lo: float, hi: float, f) -> float:
+    def midpoints(lo: float, hi: float) -> tuple[np.ndarray, float]:
         step = (hi - lo) / grid
-        return sum(f(lo + (i + 0.5) * step) for i in range(grid)) * step
+        return lo + (np.arange(grid) + 0.5) * step, step
 
-    best: tuple[float, int, int] | None = None
-    for bands in range(1, num_perm + 1):
-        for rows in range(1, num_perm // bands + 1):
-            fp = area(0.0, threshold, lambda s, b=bands, r=rows: 1 - (1 - s**r) ** b)
-            fn = area(threshold, 1.0, lambda s, b=bands, r=rows: (1 - s**r) ** b)
-            err = fp_weight * fp + (1 - fp_weight) * fn
-            if best is None or err < best[0] - 1e-15:
-                best = (err, bands, rows)
-    assert best is not None
-    return best[1], best[2]
+    below, step_below = midpoints(0.0, threshold)
+    above, step_above = midpoints(threshold, 1.0)
+    fp = (1 - (1 - below[None, :] ** rows) ** bands).sum(axis=1) * step_below
+    fn = ((1 - above[None, :] ** rows) ** bands).sum(axis=1) * step_above
+    error = fp_weight * fp + (1 - fp_weight) * fn
+    best = int(np.argmin(error))
+    return candidates[best]
 
 
 @dataclass(frozen=True, slots=True)

@@ -564,17 +564,21 @@ def _clusters(store: Store, settings: Settings, seqs: np.ndarray, ids: list[str]
     members: dict[int, list[int]] = {}
     for k in grouped:
         members.setdefault(int(labels[k]), []).append(k)
+    # Most comparisons below are verified pairs; shingles are read only for the others
+    # (members of a chain of copies compared with a representative they were not paired with).
     shingles_of: dict[int, np.ndarray] = {}
-    for start in range(0, len(grouped), SHINGLE_BATCH):
-        chunk = grouped[start : start + SHINGLE_BATCH]
-        docs = list(store.documents([int(seqs[k]) for k in chunk]))
-        batch = shingles([whole_text(d).body_text(d.text) for d in docs], settings.dedup.ngram, settings.dedup.seed)
-        shingles_of.update((k, batch.of(i)) for i, k in enumerate(chunk))
+
+    def shingles_of_doc(k: int) -> np.ndarray:
+        if k not in shingles_of:
+            (doc,) = store.documents([int(seqs[k])])
+            text = whole_text(doc).body_text(doc.text)
+            shingles_of[k] = shingles([text], settings.dedup.ngram, settings.dedup.seed).of(0)
+        return shingles_of[k]
 
     def similarity(i: int, j: int) -> float:
         key = (min(i, j), max(i, j))
         if key not in known:
-            known[key] = jaccard_and_containment(shingles_of[i], shingles_of[j])[0]
+            known[key] = jaccard_and_containment(shingles_of_doc(i), shingles_of_doc(j))[0]
         return known[key]
 
     representative: dict[int, int] = {}

@@ -131,12 +131,14 @@ def _pair_row(row: tuple[str, str, str, str, Pair | None]) -> tuple[str, str, st
 class Store:
     """A retold workspace in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, durable: bool = True) -> None:
+        """``durable=False`` for a store deleted after the run: writes are not synced to
+        disk, which a run that is killed loses anyway."""
         self.path = Path(path)
         try:
             self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
             self._db.execute("PRAGMA foreign_keys=ON")
             # Idempotent (CREATE ... IF NOT EXISTS); executescript manages its own transaction.
             self._db.executescript(_SCHEMA)
