@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retold.align import coverage
-from retold.align_semantic import SemanticAlignConfig, align, align_sentences, stem
+from retold.align_semantic import SemanticAlignConfig, _heaviest_chain, align, align_sentences, sentence_order, stem
 from retold.clean.document import clean_document
 from retold.config import CleanConfig
 from retold.model import Document, Passage, Span
@@ -203,6 +203,140 @@ def test_an_embedder_must_return_one_row_per_sentence() -> None:
         )
 
 
+# --- whole-text paraphrase --------------------------------------------------------------
+
+# 001's first fourteen paragraphs restated in a brasher tone (see tests/test_relate.py).
+RETONED_001 = (Path(__file__).resolve().parent / "data" / "retoned_001.txt").read_text(encoding="utf-8")
+_START, _END = RAW_001.index("Defying a warning"), RAW_001.index("Leave a Reply")
+FIRST_14_OF_001 = "\n\n".join(RAW_001[_START:_END].strip().split("\n\n")[:14])
+NO_PARAPHRASE = SemanticAlignConfig(paraphrase_min_links=1_000_000)
+
+
+def cleaned(text: str, name: str) -> tuple[str, list[Span]]:
+    found = clean_document(Document(id=name, text=text, path=f"{name}.txt"), CleanConfig())
+    return text, list(found.body)
+
+
+ORDER_CASES = {
+    "retoned": (*cleaned(FIRST_14_OF_001, "a"), *cleaned(RETONED_001, "b")),
+    "000-001": (RAW_000, BODY_000, RAW_001, BODY_001),
+    "000-002": (RAW_000, BODY_000, RAW_002, BODY_002),
+    "001-002": (RAW_001, BODY_001, RAW_002, BODY_002),
+    "003-004": (RAW_003, BODY_003, RAW_004, BODY_004),
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "links", "covered", "names", "paraphrase"),
+    [
+        # Every sentence restated in turn, the names and numbers kept.
+        ("retoned", 14, (0.9393, 0.9805), (0.8125, 1.0), True),
+        # A rewrite that condenses its source: the seeds find it, not this.
+        ("000-001", 10, (0.8957, 0.6052), (0.9268, 0.5588), False),
+        # Articles on one story sharing passages in the same order: each has its own
+        # sentences, and names what the other does not.
+        ("000-002", 7, (0.6811, 0.7742), (0.4634, 0.8261), False),
+        ("001-002", 5, (0.3619, 0.6764), (0.2794, 0.8261), False),
+        # Independent reports.
+        ("003-004", 4, (0.2941, 0.1649), (0.4516, 0.2593), False),
+    ],
+)
+def test_sentence_order_tells_a_whole_text_paraphrase_from_articles_sharing_passages(
+    case: str, links: int, covered: tuple[float, float], names: tuple[float, float], paraphrase: bool
+) -> None:
+    order = sentence_order(*ORDER_CASES[case])
+    assert len(order.links) == links
+    assert (round(order.covered_a, 4), round(order.covered_b, 4)) == covered
+    assert (round(order.names_a, 4), round(order.names_b, 4)) == names
+    assert order.paraphrase is paraphrase
+
+
+def test_a_whole_text_paraphrase_is_aligned_whole() -> None:
+    raw_a, body_a, raw_b, body_b = ORDER_CASES["retoned"]
+    seeds_only = align(raw_a, body_a, raw_b, body_b, NO_PARAPHRASE)
+    assert coverage(seeds_only, body_a, "a") < 0.4 and coverage(seeds_only, body_b, "b") < 0.4
+    passages = align(raw_a, body_a, raw_b, body_b)
+    assert coverage(passages, body_a, "a") > 0.9 and coverage(passages, body_b, "b") > 0.9
+    assert {p.kind for p in passages} >= {"reworded"}
+    order = sentence_order(raw_a, body_a, raw_b, body_b)
+    # Every sentence of the order is aligned, by the order or by a lexical passage.
+    for span_a, span_b in order.links:
+        assert any(p.a_span.start < span_a.end and span_a.start < p.a_span.end for p in passages)
+        assert any(p.b_span.start < span_b.end and span_b.start < p.b_span.end for p in passages)
+
+
+def test_articles_sharing_passages_gain_nothing_from_the_order() -> None:
+    for case in ("000-001", "000-002", "001-002", "003-004"):
+        assert align(*ORDER_CASES[case]) == align(*ORDER_CASES[case], NO_PARAPHRASE)
+
+
+# Two reports of one court case at different stages, written in the same wire style:
+# sentence for sentence in the same order, but each with its own dates, ages and people.
+BRIEF_A = """A Texas man has pleaded not guilty to murder charges over the death of a Dallas nurse.
+
+Trial is set for May 4 for 31-year-old Daniel Reyes of Mesquite, who is accused of stabbing Laura Kent at her home.
+
+The Morning News reports Reyes has been held without bond at the county jail since his arrest on March 2.
+
+Kent's body was found in her apartment on February 27.
+
+Prosecutors allege Reyes attacked Kent after an argument over money.
+
+His lawyers want the court to exclude phone records that police obtained without a warrant."""
+BRIEF_B = """The murder trial of a Mesquite man charged in the death of a Dallas nurse opened on Monday.
+
+Prosecutors say 32-year-old Daniel Reyes stabbed 29-year-old Laura Kent at her home in October 2019.
+
+The Dallas Observer reported that the trial is expected to last two weeks.
+
+Detectives found Kent's body in her apartment after neighbours called police.
+
+Prosecutors told jurors that Reyes attacked Kent because she had ended their relationship.
+
+Defense attorney Paul Ortega said phone records show Reyes was at work that night."""
+
+
+def test_parallel_reports_with_their_own_names_are_no_paraphrase() -> None:
+    order = sentence_order(BRIEF_A, whole(BRIEF_A), BRIEF_B, whole(BRIEF_B))
+    assert (len(order.links), order.covered_a, order.covered_b) == (6, 1.0, 1.0)
+    assert (round(order.names_a, 4), round(order.names_b, 4)) == (0.4286, 0.4286)
+    assert not order.paraphrase
+    passages = align(BRIEF_A, whole(BRIEF_A), BRIEF_B, whole(BRIEF_B))
+    assert coverage(passages, whole(BRIEF_A), "a") < 0.7
+    # The order alone would align them whole.
+    blind = align(BRIEF_A, whole(BRIEF_A), BRIEF_B, whole(BRIEF_B), SemanticAlignConfig(paraphrase_names=0.0))
+    assert coverage(blind, whole(BRIEF_A), "a") > 0.95
+
+
+def test_names_are_numbers_and_capitalised_words_inside_sentences() -> None:
+    a = "In July, President Joe Biden met 42 leaders in Rome. Officials said the talks went well."
+    b = "Officials said President Joe Biden met leaders in July."
+    order = sentence_order(a, whole(a), b, whole(b))
+    # a: july, president, joe, biden, 42, rome; b: president, joe, biden, july. "In" is a
+    # stop word and "Officials" opens its sentence.
+    assert (order.names_a, order.names_b) == (4 / 6, 1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(1, 5)), max_size=9))
+def test_heaviest_chain_is_the_heaviest_increasing_run(items: list[tuple[int, int]]) -> None:
+    values = [value for value, _ in items]
+    weights = [float(weight) for _, weight in items]
+    chain = _heaviest_chain(values, weights, 8)
+    assert chain == sorted(set(chain))
+    assert all(values[x] < values[y] for x, y in itertools.pairwise(chain))
+    best = max(
+        (
+            sum(weights[k] for k in subset)
+            for size in range(len(items) + 1)
+            for subset in itertools.combinations(range(len(items)), size)
+            if all(values[x] < values[y] for x, y in itertools.pairwise(subset))
+        ),
+        default=0.0,
+    )
+    assert sum(weights[k] for k in chain) == best
+
+
 # --- behaviour -------------------------------------------------------------------------
 
 
@@ -244,6 +378,9 @@ def test_stemmer_meets_inflections() -> None:
         ({"min_words": 0}, "min_words"),
         ({"claim_fraction": 0.0}, "claim_fraction"),
         ({"stem_length": 2}, "stem_length"),
+        ({"paraphrase_cover": 1.5}, "paraphrase_cover"),
+        ({"paraphrase_names": -0.1}, "paraphrase_names"),
+        ({"paraphrase_min_links": 0}, "paraphrase_min_links"),
     ],
 )
 def test_config_is_validated(kwargs: dict[str, float], message: str) -> None:
@@ -336,3 +473,31 @@ def test_combined_passages_never_overlap(case: tuple[str, list[Span], str, list[
         for raw, span in ((raw_a, p.a_span), (raw_b, p.b_span)):
             assert raw[span.start].isalnum() or not raw[span.start].isspace()
             assert not raw[span.end - 1].isspace()
+
+
+@st.composite
+def paraphrase_pairs(draw: st.DrawFn) -> tuple[str, list[Span], str, list[Span]]:
+    """001's first fourteen paragraphs and their re-toned text, each paragraph left out of
+    the body now and then: the sentence order aligns them whole more often than not."""
+
+    def document(text: str) -> tuple[str, list[Span]]:
+        body, position = [], 0
+        for paragraph in text.split("\n\n"):
+            if draw(st.integers(0, 9)):
+                body.append(Span(position, position + len(paragraph)))
+            position += len(paragraph) + 2
+        return text, body
+
+    return (*document(FIRST_14_OF_001), *document(RETONED_001))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(paraphrase_pairs())
+def test_passages_of_a_paraphrase_never_overlap(case: tuple[str, list[Span], str, list[Span]]) -> None:
+    raw_a, body_a, raw_b, body_b = case
+    _check_common(align(raw_a, body_a, raw_b, body_b), raw_a, body_a, raw_b, body_b)
+    passages = align_sentences(raw_a, body_a, raw_b, body_b)
+    _check_common(passages, raw_a, body_a, raw_b, body_b)
+    starts_a = {s.start for s in sentences(raw_a, body_a)}
+    ends_b = {s.end for s in sentences(raw_b, body_b)}
+    assert all(p.a_span.start in starts_a and p.b_span.end in ends_b for p in passages)

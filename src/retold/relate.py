@@ -14,6 +14,12 @@ Direction weighs independent signs, each with a reason: an earlier date; the
 derived text lying inside the other (its body covered more by the shared
 passages); condensing (a rewrite shorter than its source); spinner artefacts (a
 stretch of text repeated inside one document only).
+
+A rewrite or partial pair also gets the pair's sentence order as a reason
+(:func:`retold.align_semantic.sentence_order`): how much of each text follows the
+other sentence for sentence, and how many of each text's names and numbers recur in
+the other; it is what tells a paraphrase of a whole article from two articles that
+share passages.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align import coverage
+from .align_semantic import DEFAULT_SEMANTIC_CONFIG, sentence_order
 from .fingerprint import _mix64, word_hashes
 from .model import CleanDocument, Document, Pair, PairScores, Passage, Span
 from .text import DOCUMENTS_CACHED, words
@@ -143,6 +150,25 @@ def _direction(label: str, a: _Side, b: _Side, config: RelateConfig) -> tuple[st
     return source.doc.id, min(0.95, 0.5 + abs(evidence) / 2), reasons
 
 
+def _order_reason(doc_a: Document, clean_a: CleanDocument, doc_b: Document, clean_b: CleanDocument, label: str) -> str:
+    """How far the two follow each other sentence by sentence, the evidence that makes
+    a paraphrase of a whole text (see ``retold.align_semantic.SemanticAlignConfig``)."""
+    order = sentence_order(doc_a.text, clean_a.body, doc_b.text, clean_b.body)
+    reason = (
+        f"sentences correspond one to one, in order, over {order.covered_a:.0%} of {doc_a.id} and "
+        f"{order.covered_b:.0%} of {doc_b.id}; {order.names_a:.0%} and {order.names_b:.0%} of their names and "
+        "numbers recur in the other"
+    )
+    if order.paraphrase:
+        return reason + ": a paraphrase of the whole text"
+    if label == "partial":
+        return reason + (
+            f" (a paraphrase of the whole reaches {DEFAULT_SEMANTIC_CONFIG.paraphrase_cover:.0%} and "
+            f"{DEFAULT_SEMANTIC_CONFIG.paraphrase_names:.0%} on both sides)"
+        )
+    return reason
+
+
 def relate(
     doc_a: Document,
     clean_a: CleanDocument,
@@ -186,6 +212,8 @@ def relate(
         reasons.append(f"{len(lexical)} shared passage(s), {shared_words} words copied")
     else:
         return None
+    if label in ("rewrite", "partial"):
+        reasons.append(_order_reason(doc_a, clean_a, doc_b, clean_b, label))
     words_a, grams_a = _body_grams(doc_a.text, tuple(clean_a.body))
     words_b, grams_b = _body_grams(doc_b.text, tuple(clean_b.body))
     sides = [
