@@ -77,11 +77,21 @@ def test_shared_passages_are_partial_pairs_with_offsets(seeds_out: Path, seeds_d
     assert pairs[frozenset(("001", "002"))]["label"] == "partial"
 
 
-def test_independent_reports_are_not_claimed_as_reuse(seeds_out: Path) -> None:
-    pairs = {frozenset((short(p["a"]), short(p["b"]))) for p in read_jsonl(seeds_out / "pairs.jsonl")}
+def test_independent_reports_are_same_story_pairs_without_passages(seeds_out: Path) -> None:
+    pairs = {frozenset((short(p["a"]), short(p["b"]))): p for p in read_jsonl(seeds_out / "pairs.jsonl")}
     for other in ("000", "001", "002", "004"):
-        assert frozenset(("003", other)) not in pairs
-    assert frozenset(("003", "004")) not in pairs
+        pair = pairs[frozenset(("003", other))]
+        assert (pair["label"], pair["source"], pair["passages"]) == ("same_story", None, [])
+        assert pair["reasons"][0].startswith("both in story story-")
+
+
+def test_every_annotated_relation_has_its_label_and_source(seeds_out: Path, seeds_expected: dict) -> None:
+    got = {frozenset((short(p["a"]), short(p["b"]))): p for p in read_jsonl(seeds_out / "pairs.jsonl")}
+    assert len(got) == len(seeds_expected["relations"]) == 10
+    for want in seeds_expected["relations"]:
+        pair = got[frozenset((want["a"], want["b"]))]
+        source = short(pair["source"]) if pair["source"] else None
+        assert (pair["label"], source) == (want["label"], want["source"]), want
 
 
 @pytest.mark.skipif(not (SHARED / "tools" / "score_seeds.py").exists(), reason="../shared not beside the checkout")

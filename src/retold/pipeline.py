@@ -58,6 +58,7 @@ from .read import iter_documents
 from .relate import relate
 from .store import FinalUpdate, PreparedDocument, Store, StoredFingerprints, StoreError
 from .stories import StoryIndex
+from .stories.pairs import same_story_pairs
 
 Mode = Literal["analyze", "dedup"]
 # Verified pairs are committed in chunks of this many, so a killed run resumes
@@ -342,6 +343,7 @@ def finalize(store: Store, settings: Settings, mode: Mode, progress: ProgressCal
         quotes = group_quotes(*store.quote_inputs())
         progress("stories", 0, None)
         stories = _update_stories(store, stored, pairs)
+        pairs = sorted([*pairs, *same_story_pairs(stories, pairs)], key=lambda p: (p.a, p.b))
     return Finalized(pairs=pairs, clusters=clusters, quotes=quotes, stories=stories)
 
 

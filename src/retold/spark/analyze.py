@@ -43,7 +43,7 @@ from retold import clean as cleaning
 from retold.candidates import EXACT_NEIGHBOURS_UPTO, NEIGHBOUR_BLOCK, neighbour_pairs
 from retold.config import Settings
 from retold.fingerprint import content_words, jaccard_and_containment, shared_share
-from retold.model import PairScores, Quote, Story, StoryInput
+from retold.model import Pair, PairScores, Quote, Story, StoryInput
 from retold.pipeline import _embed_bodies, compare_documents
 from retold.quotes import extract_quotes, group_quotes
 from retold.records import (
@@ -55,6 +55,7 @@ from retold.records import (
     pair_to_dict,
 )
 from retold.stories import StoryIndex
+from retold.stories.pairs import same_story_pairs
 
 from .candidates import PAIR_SCHEMA, anchor_pairs, exact_pairs, lsh_pairs
 from .fingerprints import FINGERPRINT_FIELDS, fingerprint_columns, shingles_of
@@ -294,7 +295,7 @@ def quotations(prepared: DataFrame) -> list[Quote]:
     return group_quotes(mentions, dates)
 
 
-def stories(prepared: DataFrame, pairs: DataFrame) -> list[Story]:
+def stories(prepared: DataFrame, related: list[Pair]) -> list[Story]:
     """Stories over every document and the related pairs (on the driver)."""
     items = []
     for row in prepared.select("seq", "id", "title", "date", "outlet", "cleaned", "body_text").orderBy("seq").collect():
@@ -308,9 +309,6 @@ def stories(prepared: DataFrame, pairs: DataFrame) -> list[Story]:
                 text=row["body_text"],
             )
         )
-    related = [
-        pair_from_row(r.asDict(recursive=True)) for r in pairs.drop("a_seq", "b_seq").orderBy("a", "b").collect()
-    ]
     index = StoryIndex()
     index.add(items, related)
     return index.stories()
@@ -366,8 +364,23 @@ def _analyze(docs: DataFrame, settings: Settings, *, quotes_and_stories: bool = 
     result = AnalysisFrames(documents=documents, pairs=pairs, prepared=prepared)
     if quotes_and_stories:
         result.quotes = quotations(prepared)
-        result.stories = stories(prepared, pairs)
+        related = [
+            pair_from_row(r.asDict(recursive=True)) for r in pairs.drop("a_seq", "b_seq").orderBy("a", "b").collect()
+        ]
+        result.stories = stories(prepared, related)
+        result.pairs = _with_same_story(pairs, prepared, same_story_pairs(result.stories, related))
     return result
+
+
+def _with_same_story(pairs: DataFrame, prepared: DataFrame, extra: list[Pair]) -> DataFrame:
+    """The pairs frame with the ``same_story`` pairs (found on the driver) added."""
+    if not extra:
+        return pairs
+    spark = pairs.sparkSession
+    seq_of = {r["id"]: r["seq"] for r in prepared.select("id", "seq").collect()}
+    rows = [(seq_of[p.a], seq_of[p.b], json.dumps(pair_to_dict(p, digits=None), ensure_ascii=False)) for p in extra]
+    frame = spark.createDataFrame(rows, "a_seq long, b_seq long, record string")
+    return pairs.unionByName(parse_records(frame, PAIR_FIELDS, keep=("a_seq", "b_seq")))
 
 
 __all__ = ["AnalysisFrames", "analyze_dataframe", "candidate_pairs", "finish", "recurring_lines", "relate_pairs"]
