@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,11 +229,14 @@ def test_search_and_filters_hide_what_does_not_match(
     page.locator("#search").fill("")
     page.wait_for_timeout(300)
     assert all(q.is_visible() for q in quotes.all()[:3])
-    # Pair labels: unticking "partial" leaves the rewrite.
-    page.locator('input[name="pair-label"][value="partial"]').uncheck()
-    for view in page.locator("section.pair").all():
-        assert view.is_visible() == (view.get_attribute("data-label") != "partial")
+    # Pair labels: the seven same-story pairs, two partial and one rewrite; unticking
+    # "partial" and "same_story" leaves the rewrite.
     rows = page.locator('tr[data-kind="pair-row"]')
+    assert Counter(r.get_attribute("data-label") for r in rows.all()) == {"same_story": 7, "partial": 2, "rewrite": 1}
+    for label in ("partial", "same_story"):
+        page.locator(f'input[name="pair-label"][value="{label}"]').uncheck()
+    for view in page.locator("section.pair").all():
+        assert view.is_visible() == (view.get_attribute("data-label") not in {"partial", "same_story"})
     assert [r.get_attribute("data-label") for r in rows.all() if r.is_visible()] == ["rewrite"]
     # Quotation status: only altered ones.
     page.locator("#quote-status").select_option("altered")
@@ -256,7 +260,11 @@ def test_document_view_greys_boilerplate_and_links_its_pairs(
     grey = boilerplate.first.evaluate("e => getComputedStyle(e).color")
     body = view.locator("pre").evaluate("e => getComputedStyle(e).color")
     assert grey != body
-    assert view.locator('.links a[href^="#pair-"]').count() == 2
+    # 001's pairs: the rewrite 000, the partial 002, and same-story 003 and 004.
+    related = view.locator(".links").inner_text()
+    assert view.locator('.links a[href^="#pair-"]').count() == 4
+    for other, label in (("000", "rewrite"), ("002", "partial"), ("003", "same_story"), ("004", "same_story")):
+        assert re.search(rf"{other}\S*\s+{label}", related), (other, label, related)
     view.screenshot(path=str(artifacts / "document-001.png"))
     watch.assert_clean()
     page.close()
