@@ -27,7 +27,7 @@ from retold.quotes.lexicon import (
     TIME_HEADS,
 )
 from retold.quotes.marks import QuoteRegion
-from retold.quotes.phrases import Mention, Token, is_cue, phrase_before, phrase_forward, skip_back
+from retold.quotes.phrases import Mention, Token, phrase_before, phrase_forward, skip_back
 
 MASK = "_"
 # Markdown left in scraped text ("He [asserted](#) on Thursday", "**John Kirby**"):
@@ -42,6 +42,19 @@ DASHES = frozenset({"—", "―", "–", "-", "--"})
 _BE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am"})
 # Longest opening phrase read as a time phrase before a comma ("Two days later,").
 _TIME_PHRASE = 5
+# The keys a cue starts from (see ``find_cues``).
+_TRIGGERS = REPORTING_VERBS | {"according"}
+# What ``may_have_cue`` reads without tokenising: a sentence of ASCII and the common
+# typographic marks, none a letter or digit, with no period inside a word ("U.S").
+# There a word's key is its lower-cased letters (all trigger keys are ASCII letters).
+_PLAIN = re.compile(r"[\x00-\x7f“”‘’—–…]*")
+_INNER_PERIOD = re.compile(r"\.[^\W_]")
+# A hyphen that is a token of its own: not joining letters or digits on both sides.
+_HYPHEN_TOKEN = re.compile(r"-(?![^\W_])|-(?<![^\W_]-)")
+_LETTERS_ONLY = bytes(byte if 0x61 <= byte <= 0x7A else 0x20 for byte in range(256))
+_TRIGGER_BYTES = frozenset(trigger.encode() for trigger in _TRIGGERS)
+# (Should a trigger ever hold anything but ASCII letters, every sentence is tokenised.)
+_LETTER_TRIGGERS = all(trigger.isascii() and trigger.isalpha() for trigger in _TRIGGERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +149,29 @@ def _noun_not_verb(tokens: Sequence[Token], i: int, subject: Mention) -> bool:
     return previous not in INTERVENING and previous != "to" and not subject.head.endswith("s")
 
 
+def may_have_cue(sentence: str) -> bool:
+    """False only when ``find_cues`` finds no cue in ``sentence``'s tokens: when none
+    of them is "according", a dash or a reporting verb, the tokens every cue starts from.
+
+    Most sentences hold no cue, and tokenising is the costliest step of reading, so
+    plain sentences are read with string methods: the runs of letters hold every
+    word's key. Any other sentence is taken to have a cue (tokenising will tell).
+    """
+    if not _LETTER_TRIGGERS or not _PLAIN.fullmatch(sentence) or _INNER_PERIOD.search(sentence):
+        return True
+    if "—" in sentence or "–" in sentence or ("-" in sentence and _HYPHEN_TOKEN.search(sentence)):
+        return True
+    return not _TRIGGER_BYTES.isdisjoint(sentence.lower().encode().translate(_LETTERS_ONLY).split())
+
+
 def find_cues(tokens: Sequence[Token]) -> list[Cue]:
     """Reporting cues of one sentence and their speaker phrases."""
     cues: list[Cue] = []
     n = len(tokens)
-    for i, tok in enumerate(tokens):
+    # Every rule below starts from "according", a dash or a reporting verb: only those
+    # tokens are visited, a few in a sentence.
+    for i in [i for i, t in enumerate(tokens) if t.key in _TRIGGERS or t.text in DASHES]:
+        tok = tokens[i]
         mention: Mention | None = None
         if tok.key == "according" and i + 1 < n and tokens[i + 1].key == "to":
             mention = phrase_forward(tokens, i + 2, n)
@@ -159,7 +190,7 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
             if mention is not None and mention.kind in ("person", "organisation", "pronoun"):
                 cues.append(Cue(Span(tok.start, tok.end), mention, True))
             continue
-        if not is_cue(tok) or (i > 0 and (tokens[i - 1].key in DETERMINERS or tokens[i - 1].possessive)):
+        if not tok.cue or (i > 0 and (tokens[i - 1].key in DETERMINERS or tokens[i - 1].possessive)):
             continue  # "a warning", "his comments": a noun, not a verb
         if tok.key in NEEDS_PARTICLE and not (i + 1 < n and tokens[i + 1].key in PARTICLES):
             continue
@@ -187,4 +218,4 @@ def find_cues(tokens: Sequence[Token]) -> list[Cue]:
     return cues
 
 
-__all__ = ["DASHES", "MASK", "Cue", "clauses", "find_cues", "mask", "sentence_subject"]
+__all__ = ["DASHES", "MASK", "Cue", "clauses", "find_cues", "mask", "may_have_cue", "sentence_subject"]

@@ -6,7 +6,7 @@ import re
 
 from retold.model import CleanDocument, Document, QuoteMention
 from retold.quotes.lexicon import OBJECT_MARKERS
-from retold.quotes.marks import find_regions
+from retold.quotes.marks import find_regions, paragraphs
 from retold.quotes.speakers import attribute, read
 from retold.text import words
 
@@ -20,6 +20,9 @@ _TITLE_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "for"
 _NAMING_WORDS = frozenset({"called", "titled", "entitled", "named", "dubbed", "show", "program", "programme"})
 _LOOKBACK_CHARS = 40
 _LETTER = re.compile(r"[^\W\d_]")
+# Plain text for ``_fewer_words``; a word of it is a run of ASCII letters and digits.
+_PLAIN = re.compile(r"[\x00-\x7f‘’“”–—]*")
+_ASCII_WORD = re.compile("[A-Za-z0-9]+")
 
 
 def extract_quotes(doc: Document, cleaned: CleanDocument) -> list[QuoteMention]:
@@ -29,20 +32,33 @@ def extract_quotes(doc: Document, cleaned: CleanDocument) -> list[QuoteMention]:
     disclaimers) are never extracted.
     """
     raw = doc.text
-    regions = [r for r in find_regions(raw, cleaned.body) if _LETTER.search(r.text(raw))]
+    units = paragraphs(raw, cleaned.body)
+    regions = [r for r in find_regions(raw, cleaned.body, units) if _LETTER.search(r.text(raw))]
     if not regions:
         return []
-    reading = read(raw, cleaned.body, regions)
+    reading = read(raw, cleaned.body, regions, units)
     attributions = attribute(raw, reading, regions)
     out: list[QuoteMention] = []
     for region, a in zip(regions, attributions, strict=True):
         text = region.text(raw)
-        if a.speaker_span is None and (len(words(text)) < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
+        if a.speaker_span is None and (_fewer_words(text, MIN_UNATTRIBUTED_WORDS) or _title_case(text)):
             continue  # a scare quote or a title, not somebody's words
         if _title_case(text) and _names_a_work(reading.masked, region.open):
             continue  # 'told ABC's "Good Morning America"', 'a film called "Tenemos Familias"'
         out.append(QuoteMention(doc.id, region.span, text, a.speaker, a.speaker_span, a.cue))
     return out
+
+
+def _fewer_words(text: str, n: int) -> bool:
+    """Whether ``text`` has fewer than ``n`` words (``retold.text.words``).
+
+    A plain text (ASCII and the common typographic quotes and dashes, none of which
+    Unicode normalisation changes or counts as a letter) has for words its runs of
+    ASCII letters and digits, counted here without building the normalised view.
+    """
+    if _PLAIN.fullmatch(text):
+        return len(_ASCII_WORD.findall(text)) < n
+    return len(words(text)) < n
 
 
 def _title_case(text: str) -> bool:

@@ -32,6 +32,8 @@ DOUBLE = frozenset('"“”„‟')
 GUILLEMETS = frozenset("«»")
 MARKS = DOUBLE | GUILLEMETS
 _NATURAL_OPEN = frozenset("“„‟«")
+# Any mark of MARKS: the scan jumps from one to the next instead of reading every character.
+_MARK = re.compile("[" + re.escape("".join(sorted(MARKS))) + "]")
 # Characters that may stand before an opening mark or after a closing one without
 # making the mark look like the other kind.
 _BEFORE_OPEN = frozenset("([{<—–-/:")
@@ -130,17 +132,28 @@ def _opens_paragraph(raw: str, unit: Span, family: frozenset[str]) -> bool:
 
 
 def _markup(raw: str, unit: Span) -> Callable[[int], bool]:
-    """Whether an offset of ``unit`` lies inside an HTML or XML tag left in the text."""
-    tags = [(m.start(), m.end()) for m in _TAG.finditer(raw, unit.start, unit.end)]
-    return lambda i: any(a <= i < b for a, b in tags)
+    """Whether an offset of ``unit`` lies inside an HTML or XML tag left in the text.
+
+    The tags are looked for on the first question only: most paragraphs hold no mark.
+    """
+    tags: list[tuple[int, int]] | None = None
+
+    def inside(i: int) -> bool:
+        nonlocal tags
+        if tags is None:
+            tags = [(m.start(), m.end()) for m in _TAG.finditer(raw, unit.start, unit.end)]
+        return any(a <= i < b for a, b in tags)
+
+    return inside
 
 
-def find_regions(raw: str, body: Sequence[Span]) -> list[QuoteRegion]:
+def find_regions(raw: str, body: Sequence[Span], units: Sequence[Span] | None = None) -> list[QuoteRegion]:
     """Every quotation in the body spans of ``raw``, in text order.
 
     Quotations holding no letter or digit (a pair of marks around a dash) are dropped.
+    ``units`` are the body's ``paragraphs``, when already cut.
     """
-    units = paragraphs(raw, body)
+    units = paragraphs(raw, body) if units is None else units
     regions: list[QuoteRegion] = []
     # The open quotation, if any: its opening mark, the mark's family and character,
     # and the pieces finished in earlier paragraphs.
@@ -166,10 +179,9 @@ def find_regions(raw: str, body: Sequence[Span]) -> list[QuoteRegion]:
             # Continuing from the previous paragraph: skip this paragraph's opening mark.
             start = unit.start + 1
             piece_start = start
-        for i in range(start, unit.end):
+        for found in _MARK.finditer(raw, start, unit.end):
+            i = found.start()
             char = raw[i]
-            if char not in MARKS:
-                continue
             if (i > unit.start and raw[i - 1] == "=") or in_markup(i):
                 continue  # a markup attribute (<tweet date="…">), not a quotation
             role = _role(raw, i, unit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from retold.model import Span
@@ -38,7 +38,11 @@ from retold.quotes.lexicon import (
 # A masked quotation ("_" for each quoted character), a word (letters and digits with
 # inner apostrophes, hyphens and dots: "Kata’ib", "al-Ameri", "U.S"), a quotation mark,
 # or one punctuation character.
-_TOKEN = re.compile(r"(?P<quote>_+)|(?P<word>[^\W_](?:[^\W_]|['’.\-&](?=[^\W_]))*)|(?P<other>\S)")
+# (The word pattern reads "letters, then any number of joiner-and-letters": the same
+# maximal match as "letters or a joiner followed by a letter", found with less backtracking.)
+_TOKEN = re.compile(r"(?P<quote>_+)|(?P<word>[^\W_]+(?:['’.\-&][^\W_]+)*)|(?P<other>\S)")
+_QUOTE_GROUP = _TOKEN.groupindex["quote"]
+_WORD_GROUP = _TOKEN.groupindex["word"]
 _QUOTE_CHARS = frozenset('"“”„‟«»')
 # Longest description read backwards from a verb ("the assistant leader of the caucus").
 MAX_DESCRIPTION = 6
@@ -58,29 +62,91 @@ _CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "and", "or",
 MentionKind = Literal["person", "organisation", "pronoun", "document", "group", "description"]
 
 
-@dataclass(frozen=True, slots=True)
+TokenKind = Literal["word", "quote", "mark", "punct"]
+# Spellings whose features are kept, of each kind (see ``_features``); past this the
+# cache is emptied and starts again, so a long run cannot grow it without bound.
+_FEATURES_CACHED = 1 << 16
+_Features = tuple[str, bool, bool, bool, bool, bool]
+
+
+def _key(text: str) -> str:
+    """Case-folded, dots and apostrophe shapes unified: "U.S" -> "us", "Mr." -> "mr"."""
+    return text.casefold().replace(".", "").replace("’", "'")
+
+
+def _particle_name(text: str, key: str) -> bool:
+    """ "al-Ameri", "bin", "van": lower-case parts of names."""
+    if key in NAME_PARTICLES:
+        return True
+    head, _, rest = text.partition("-")
+    return bool(rest) and head.casefold() in NAME_PARTICLES and rest[:1].isupper()
+
+
+# Features by kind, then spelling (a token's kind is not always told by its spelling:
+# ``Token`` may be made with any).
+_cache: dict[TokenKind, dict[str, _Features]] = {"word": {}, "quote": {}, "mark": {}, "punct": {}}
+
+
+def _features(text: str, kind: TokenKind) -> _Features:
+    """``key``, ``is_word``, ``capitalised``, ``possessive``, ``name_part`` and ``cue`` of a token.
+
+    Cached by spelling: news prose repeats its words, and a sentence's tokens are made
+    once but read by every rule, so their features are computed when they are made.
+    """
+    cache = _cache[kind]
+    found = cache.get(text)
+    if found is None:
+        key = _key(text)
+        if kind == "word":
+            capitalised = text[0].isupper()
+            possessive = key.endswith("'s") and len(key) > 2
+            name_part = (capitalised or _particle_name(text, key)) and not possessive
+            cue = text[0].islower() and key in REPORTING_VERBS
+            found = (key, True, capitalised, possessive, name_part, cue)
+        else:
+            found = (key, False, False, False, False, False)
+        if len(cache) >= _FEATURES_CACHED:
+            cache.clear()
+        cache[text] = found
+    return found
+
+
+# Compared and hashed on its text, offsets and kind, like the frozen dataclass it was;
+# not frozen because a frozen dataclass's ``__init__`` is several times slower, and
+# making tokens is the hot loop of the quotes stage. A token is never changed once made.
+@dataclass(slots=True, init=False, unsafe_hash=True)
 class Token:
+    """One token of a (masked) sentence, with the features every rule reads, computed
+    once from its spelling when the token is made (they are read millions of times):
+
+    - ``key``: case-folded, dots and apostrophe shapes unified ("U.S" -> "us", "Mr." -> "mr");
+    - ``is_word``: a word (not a masked quotation, a quotation mark or punctuation);
+    - ``capitalised``: a word starting with a capital;
+    - ``possessive``: a word ending in "'s" ("Obama's");
+    - ``name_part``: a word that may be part of a name: capitalised or a particle
+      ("al-Ameri", "bin"), and not possessive;
+    - ``cue``: a word that is a lower-case reporting verb.
+    """
+
     text: str
     start: int
     end: int
-    kind: Literal["word", "quote", "mark", "punct"]
+    kind: TokenKind
+    key: str = field(compare=False, repr=False)
+    is_word: bool = field(compare=False, repr=False)
+    capitalised: bool = field(compare=False, repr=False)
+    possessive: bool = field(compare=False, repr=False)
+    name_part: bool = field(compare=False, repr=False)
+    cue: bool = field(compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        """Case-folded, dots and apostrophe shapes unified: "U.S" -> "us", "Mr." -> "mr"."""
-        return self.text.casefold().replace(".", "").replace("’", "'")
-
-    @property
-    def is_word(self) -> bool:
-        return self.kind == "word"
-
-    @property
-    def capitalised(self) -> bool:
-        return self.kind == "word" and self.text[0].isupper()
-
-    @property
-    def possessive(self) -> bool:
-        return self.kind == "word" and self.key.endswith("'s") and len(self.key) > 2
+    def __init__(self, text: str, start: int, end: int, kind: TokenKind) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.kind = kind
+        # Most tokens were seen before: their features are one dictionary look-up away.
+        features = _cache[kind].get(text) or _features(text, kind)
+        self.key, self.is_word, self.capitalised, self.possessive, self.name_part, self.cue = features
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,39 +173,38 @@ class Mention:
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     out: list[Token] = []
+    append = out.append
+    size = len(text)
     for m in _TOKEN.finditer(text, start, end):
-        if m.lastgroup == "quote":
-            out.append(Token(m.group(), m.start(), m.end(), "quote"))
-        elif m.lastgroup == "word":
-            word, end = m.group(), m.end()
+        group = m.lastindex  # which alternative of _TOKEN matched (an int test is cheaper than a name)
+        if group == _WORD_GROUP:
+            word = m.group()
+            first, last = m.span()
             if (
-                end < len(text)
-                and text[end] == "."
+                last < size
+                and text[last] == "."
                 and (word.casefold() in ABBREVIATIONS or len(word) == 1 or "." in word)
             ):
-                # "Rep. Hakeem Jeffries", "John F. Kennedy", "U.S.": the period is part of the word.
-                word, end = word + ".", end + 1
-            out.append(Token(word, m.start(), end, "word"))
+                # "Rep. Hakeem Jeffries", "John F. Kennedy", "U.S.": the period is part of the
+                # word. (The period is still read as a token of its own after it.)
+                word, last = word + ".", last + 1
+            append(Token(word, first, last, "word"))
+        elif group == _QUOTE_GROUP:
+            append(Token(m.group(), m.start(), m.end(), "quote"))
         else:
-            kind: Literal["mark", "punct"] = "mark" if m.group() in _QUOTE_CHARS else "punct"
-            out.append(Token(m.group(), m.start(), m.end(), kind))
+            char = m.group()
+            append(Token(char, m.start(), m.end(), "mark" if char in _QUOTE_CHARS else "punct"))
     return out
 
 
-def _particle_name(token: Token) -> bool:
-    """ "al-Ameri", "bin", "van": lower-case parts of names."""
-    if token.key in NAME_PARTICLES:
-        return True
-    head, _, rest = token.text.partition("-")
-    return bool(rest) and head.casefold() in NAME_PARTICLES and rest[:1].isupper()
-
-
 def name_token(token: Token) -> bool:
-    return token.kind == "word" and (token.capitalised or _particle_name(token)) and not token.possessive
+    """A word that may be part of a name (``Token.name_part``)."""
+    return token.name_part
 
 
 def is_cue(token: Token) -> bool:
-    return token.kind == "word" and token.text[0].islower() and token.key in REPORTING_VERBS
+    """A lower-case reporting verb (``Token.cue``)."""
+    return token.cue
 
 
 def _pronoun(token: Token) -> Mention | None:
@@ -168,6 +233,8 @@ def classify_run(run: Sequence[Token], keep: Literal["first", "last"] = "last") 
         tokens.pop()
     if not tokens:
         return None
+    if len(tokens) == 1:
+        return _one_word(tokens[0])  # most runs are one word
     heads = [i for i, t in enumerate(tokens) if t.key in ORGANISATION_HEADS and t.capitalised]
     connectors = [i for i, t in enumerate(tokens) if t.key in ORGANISATION_CONNECTORS and not t.capitalised]
     if connectors and not heads:
@@ -193,19 +260,32 @@ def classify_run(run: Sequence[Token], keep: Literal["first", "last"] = "last") 
     return Mention(span, "description", _join(tokens), tokens[-1].key)
 
 
+def _one_word(token: Token) -> Mention:
+    """``classify_run`` of a one-word run (neither a connector nor in NOT_NAMES): what its
+    rules give for one word, without building their lists. A capitalised organisation
+    head is a group ("the Committee"), a title alone a description ("the Senator"),
+    anything else a person's name ("McNulty")."""
+    span = Span(token.start, token.end)
+    if token.capitalised and token.key in ORGANISATION_HEADS:
+        return Mention(span, "group", token.text, token.key)
+    if token.key in TITLES:
+        return Mention(span, "description", token.text, token.key)
+    return Mention(span, "person", token.text, outer=span)
+
+
 def _run_back(tokens: Sequence[Token], j: int, lo: int) -> int:
     """Index of the first token of the name run ending at ``j``."""
     k = j
     while k - 1 >= lo:
         prev = tokens[k - 1]
-        if name_token(prev):
+        if prev.name_part:
             k -= 1
         elif prev.key in ORGANISATION_CONNECTORS and not prev.capitalised and k - 2 >= lo:
             # "Committee of the Iraqi Resistance": a connector (or two) between capitals.
             m = k - 1
             while m - 1 >= lo and tokens[m - 1].key in ORGANISATION_CONNECTORS and not tokens[m - 1].capitalised:
                 m -= 1
-            if m - 1 >= lo and name_token(tokens[m - 1]) and k - m <= 2:
+            if m - 1 >= lo and tokens[m - 1].name_part and k - m <= 2:
                 k = m - 1
             else:
                 break
@@ -219,14 +299,14 @@ def _run_forward(tokens: Sequence[Token], i: int, hi: int) -> int:
     k = i
     while k < hi:
         tok = tokens[k]
-        if name_token(tok):
+        if tok.name_part:
             k += 1
             continue
         if tok.key in ORGANISATION_CONNECTORS and not tok.capitalised and k > i:
             m = k
             while m < hi and tokens[m].key in ORGANISATION_CONNECTORS and not tokens[m].capitalised:
                 m += 1
-            if m < hi and name_token(tokens[m]) and m - k <= 2:
+            if m < hi and tokens[m].name_part and m - k <= 2:
                 k = m
                 continue
         break
@@ -250,7 +330,7 @@ def _stops_phrase(token: Token) -> bool:
         or token.key in INTERVENING
         or token.key in OBJECT_MARKERS
         or token.key in _CLAUSE_WORDS
-        or is_cue(token)
+        or token.cue
     )
 
 
@@ -261,7 +341,7 @@ def phrase_at(tokens: Sequence[Token], j: int, lo: int) -> Mention | None:
     tok = tokens[j]
     if (pronoun := _pronoun(tok)) is not None:
         return pronoun
-    if name_token(tok):
+    if tok.name_part:
         k = _run_back(tokens, j, lo)
         return classify_run(tokens[k : j + 1], "last")
     if tok.key in _STANDALONE and tok.text.islower():
@@ -363,7 +443,7 @@ def phrase_forward(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     seg_end = i
     while seg_end < hi and seg_end - i < MAX_FORWARD:
         tok = tokens[seg_end]
-        if tok.kind != "word" or is_cue(tok) or tok.key in _CLAUSE_WORDS or tok.key in INTERVENING:
+        if tok.kind != "word" or tok.cue or tok.key in _CLAUSE_WORDS or tok.key in INTERVENING:
             break
         if tok.key in OBJECT_MARKERS and not (seg_end > i and tokens[seg_end - 1].capitalised):
             break
@@ -379,7 +459,7 @@ def phrase_forward(tokens: Sequence[Token], i: int, hi: int) -> Mention | None:
     runs: list[Mention] = []
     k = i
     while k < seg_end:
-        if name_token(tokens[k]):
+        if tokens[k].name_part:
             stop = _run_forward(tokens, k, seg_end)
             found = classify_run(tokens[k:stop], "first")
             if found is not None:

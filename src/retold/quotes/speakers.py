@@ -26,11 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retold.model import Span
-from retold.quotes.cues import DASHES, Cue, clauses, find_cues, mask, sentence_subject
+from retold.quotes.cues import DASHES, Cue, clauses, find_cues, mask, may_have_cue, sentence_subject
 from retold.quotes.lexicon import DOCUMENT_NOUNS, INTERVENING, REPORTING_VERBS, SPEECH_NOUNS
 from retold.quotes.marks import QuoteRegion, paragraphs
 from retold.quotes.phrases import Mention, Token, phrase_at, phrase_forward, tokenize
-from retold.quotes.resolve import Entity, Resolved, Resolver, entities
+from retold.quotes.resolve import EntityIndex, Resolved, Resolver, entities
 
 # What may stand between a closing mark and a following cue: '"…," he said', '"…" — Doe'.
 _JOINING_GAP = re.compile(r"[\s,—–―-]*")
@@ -79,20 +79,36 @@ class Reading:
         return bisect.bisect_right(self.paragraph_starts, position) - 1
 
 
-def read(raw: str, body: Sequence[Span], regions: Sequence[QuoteRegion]) -> Reading:
+def read(
+    raw: str, body: Sequence[Span], regions: Sequence[QuoteRegion], units: Sequence[Span] | None = None
+) -> Reading:
     """Mask the quotations, cut sentences, find every cue and resolve its speaker in
-    document order (so a pronoun can point at a speaker resolved before it)."""
+    document order (so a pronoun can point at a speaker resolved before it). ``units``
+    are the body's ``paragraphs``, when already cut."""
     masked = mask(raw, regions)
-    units = paragraphs(raw, body)
+    units = list(paragraphs(raw, body) if units is None else units)
     spans = clauses(masked, units)
+    tokens: list[list[Token] | None] = [None] * len(spans)
+
+    def sentence_tokens(k: int) -> list[Token]:
+        found = tokens[k]
+        if found is None:
+            found = tokens[k] = tokenize(masked, spans[k].start, spans[k].end)
+        return found
+
+    # A sentence is tokenised when it may hold a cue, or when resolving a mention
+    # needs its entities; many sentences are neither.
     cues: list[Cue] = []
-    found_entities: list[Entity] = []
-    for sentence in spans:
-        tokens = tokenize(masked, sentence.start, sentence.end)
-        cues.extend(find_cues(tokens))
-        found_entities.extend(entities(tokens))
+    for k, sentence in enumerate(spans):
+        if may_have_cue(masked[sentence.start : sentence.end]):
+            cues.extend(find_cues(sentence_tokens(k)))
     cues.sort(key=lambda c: c.span.start)
-    resolver = Resolver(found_entities)
+    # A token may take the period just after its sentence ("U.S."): each sentence's
+    # text goes one character further.
+    index = EntityIndex(
+        [s.start for s in spans], [masked[s.start : s.end + 1] for s in spans], lambda k: entities(sentence_tokens(k))
+    )
+    resolver = Resolver(index)
     resolved: dict[int, Resolved] = {}
     for cue in cues:
         found = resolver.resolve(cue.mention)
