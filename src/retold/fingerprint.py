@@ -276,14 +276,22 @@ def anchors(shingle_hashes: np.ndarray) -> np.ndarray:
     return unique[(unique % U64(ANCHOR_RATE)) == 0]
 
 
+def shingle_overlap(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int]:
+    """``(|A∩B|, |A|, |B|)`` of the distinct values of two shingle hash arrays (any order, repeats ok)."""
+    ua, ub = np.unique(a), np.unique(b)
+    return len(np.intersect1d(ua, ub, assume_unique=True)), len(ua), len(ub)
+
+
+def overlap_scores(shared: int, size_a: int, size_b: int) -> tuple[float, float, float]:
+    """``(jaccard, |A∩B|/|A|, |A∩B|/|B|)`` from ``shingle_overlap``'s counts."""
+    if not size_a or not size_b:
+        return 0.0, 0.0, 0.0
+    return shared / (size_a + size_b - shared), shared / size_a, shared / size_b
+
+
 def jaccard_and_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """Exact ``(jaccard, |A∩B|/|A|, |A∩B|/|B|)`` of two shingle hash arrays (any order, repeats ok)."""
-    ua, ub = np.unique(a), np.unique(b)
-    if not len(ua) or not len(ub):
-        return 0.0, 0.0, 0.0
-    inter = len(np.intersect1d(ua, ub, assume_unique=True))
-    union = len(ua) + len(ub) - inter
-    return inter / union, inter / len(ua), inter / len(ub)
+    return overlap_scores(*shingle_overlap(a, b))
 
 
 __all__ = [
@@ -296,6 +304,8 @@ __all__ = [
     "is_empty",
     "jaccard_and_containment",
     "minhash",
+    "overlap_scores",
+    "shingle_overlap",
     "shingles",
     "word_hashes",
 ]

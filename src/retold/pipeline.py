@@ -16,7 +16,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -36,7 +36,15 @@ from .candidates import (
 )
 from .config import Settings
 from .embed import get_embedder
-from .fingerprint import content_words, fingerprint, jaccard_and_containment, shared_share, shingles
+from .fingerprint import (
+    content_words,
+    fingerprint,
+    jaccard_and_containment,
+    overlap_scores,
+    shared_share,
+    shingle_overlap,
+    shingles,
+)
 from .model import (
     Boilerplate,
     CleanDocument,
@@ -443,6 +451,19 @@ def share_content_words(store: Store, settings: Settings, seqs: np.ndarray, pair
     return pairs[np.asarray(keep, dtype=bool)]
 
 
+def worth_aligning(
+    overlap: tuple[int, int, int], same_body: bool, content_share: Callable[[], float], settings: Settings
+) -> bool:
+    """Whether analyze aligns a candidate pair whose shingle ``overlap`` is ``(shared,
+    |A|, |B|)``: bodies alike, enough shared 5-grams (``settings.min_shared_shingles``,
+    or half of the shorter text's), or else enough shared content words
+    (``content_share()``, computed only then), the test the embedding route passes."""
+    shared, size_a, size_b = overlap
+    if same_body or shared >= settings.min_shared_shingles or 2 * shared >= min(size_a, size_b):
+        return True
+    return content_share() >= settings.min_shared_content_words
+
+
 @dataclass(frozen=True, slots=True)
 class _PairVerifier:
     """The documents of the candidate pairs, ready to verify any pair among them."""
@@ -454,17 +475,28 @@ class _PairVerifier:
     docs: dict[int, Document]
     clean_of: dict[int, CleanDocument]
     shingles_of: dict[int, np.ndarray]
+    # Content words of the documents asked about so far (``worth_aligning``).
+    words_of: dict[int, np.ndarray] = field(default_factory=dict)
 
     def verify(self, a: int, b: int) -> Pair | None:
-        jaccard, contained_a, contained_b = jaccard_and_containment(self.shingles_of[a], self.shingles_of[b])
+        overlap = shingle_overlap(self.shingles_of[a], self.shingles_of[b])
+        jaccard, contained_a, contained_b = overlap_scores(*overlap)
         scores = PairScores(jaccard, contained_a, contained_b)
         same = self.body_hashes[a] == self.body_hashes[b]
         if self.mode == "dedup":
             if same or jaccard >= self.settings.dedup.threshold:
                 return Pair(self.ids[a], self.ids[b], "duplicate", scores, reasons=(f"Jaccard {jaccard:.3f}",))
             return None
+        if not worth_aligning(overlap, same, lambda: shared_share(self._words(a), self._words(b)), self.settings):
+            return None
         docs, clean_of = self.docs, self.clean_of
         return compare_documents(docs[a], clean_of[a], docs[b], clean_of[b], scores, same).pair
+
+    def _words(self, k: int) -> np.ndarray:
+        if k not in self.words_of:
+            body = self.clean_of[k].body_text(self.docs[k].text)
+            self.words_of[k] = content_words([body], self.settings.dedup.seed)[0]
+        return self.words_of[k]
 
 
 # Set before the verification pool forks, so workers inherit the documents instead of

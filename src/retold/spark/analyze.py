@@ -42,9 +42,9 @@ import pyarrow as pa
 from retold import clean as cleaning
 from retold.candidates import EXACT_NEIGHBOURS_UPTO, NEIGHBOUR_BLOCK, neighbour_pairs
 from retold.config import Settings
-from retold.fingerprint import content_words, jaccard_and_containment, shared_share
+from retold.fingerprint import content_words, overlap_scores, shared_share, shingle_overlap
 from retold.model import Pair, PairScores, Quote, Story, StoryInput
-from retold.pipeline import _embed_bodies, compare_documents
+from retold.pipeline import _embed_bodies, compare_documents, worth_aligning
 from retold.quotes import extract_quotes, group_quotes
 from retold.records import (
     cleaned_from_dict,
@@ -236,9 +236,10 @@ def candidate_pairs(prepared: DataFrame, settings: Settings) -> DataFrame:
     return lexical.unionByName(gated)
 
 
-def relate_pairs(candidates: DataFrame, prepared: DataFrame, tasks: int) -> DataFrame:
-    """Align and relate each candidate pair on the executors; related pairs only."""
-    columns = (*_DOCUMENT_NAMES, "cleaned", "body_hash", "shingles")
+def relate_pairs(candidates: DataFrame, prepared: DataFrame, settings: Settings, tasks: int) -> DataFrame:
+    """Align and relate each candidate pair worth aligning (``retold.pipeline.worth_aligning``)
+    on the executors; related pairs only."""
+    columns = (*_DOCUMENT_NAMES, "cleaned", "body_hash", "shingles", "content_words")
 
     def sided(side: str) -> DataFrame:
         return prepared.select(*(prepared[c].alias(f"{side}_{c}") for c in columns))
@@ -259,14 +260,18 @@ def relate_pairs(candidates: DataFrame, prepared: DataFrame, tasks: int) -> Data
                 # a is the smaller id, as in the local engine.
                 first, second = ("i_", "j_") if row["i_id"] < row["j_id"] else ("j_", "i_")
                 doc_a, doc_b = row_document(row, first), row_document(row, second)
+                overlap = shingle_overlap(shingles_of(row[first + "shingles"]), shingles_of(row[second + "shingles"]))
+                same = row["i_body_hash"] == row["j_body_hash"]
+                words_a, words_b = row[first + "content_words"], row[second + "content_words"]
+
+                def content_share(words_a: bytes = words_a, words_b: bytes = words_b) -> float:
+                    return shared_share(np.frombuffer(words_a, np.uint64), np.frombuffer(words_b, np.uint64))
+
+                if not worth_aligning(overlap, same, content_share, settings):
+                    continue
                 clean_a = cleaned_from_dict(json.loads(row[first + "cleaned"]))
                 clean_b = cleaned_from_dict(json.loads(row[second + "cleaned"]))
-                scores = PairScores(
-                    *jaccard_and_containment(
-                        shingles_of(row[first + "shingles"]), shingles_of(row[second + "shingles"])
-                    )
-                )
-                same = row["i_body_hash"] == row["j_body_hash"]
+                scores = PairScores(*overlap_scores(*overlap))
                 pair = compare_documents(doc_a, clean_a, doc_b, clean_b, scores, same).pair
                 if pair is None:
                     continue
@@ -357,7 +362,7 @@ def _analyze(docs: DataFrame, settings: Settings, *, quotes_and_stories: bool = 
     prepared = finish(rule_cleaned, recurring, settings).persist(StorageLevel.MEMORY_AND_DISK)
     candidates = candidate_pairs(prepared, settings).persist(StorageLevel.MEMORY_AND_DISK)
     tasks = max(4 * parallelism, candidates.count() // 200 + 1)
-    related = relate_pairs(candidates, prepared, tasks).persist(StorageLevel.MEMORY_AND_DISK)
+    related = relate_pairs(candidates, prepared, settings, tasks).persist(StorageLevel.MEMORY_AND_DISK)
     rule_cleaned.unpersist()
     pairs = parse_records(related, PAIR_FIELDS, keep=("a_seq", "b_seq"))
     documents = parse_records(prepared.select("seq", "record"), DOCUMENT_FIELDS, keep=("seq",))
